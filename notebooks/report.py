@@ -1,0 +1,45 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# Báo cáo kiểm soát TTHC, một cửa, một cửa liên thông của một đơn vị trong một kỳ.
+# Chạy bằng `tthc report params/<đơn vị>/<kỳ>.yaml`; mọi công thức nằm trong `tthc_lib`.
+
+# %% tags=["parameters"]
+params_path: str = "../params/bac-giang/2023-Q3.yaml"  # tệp tham số của đơn vị và kỳ báo cáo
+strict: bool = False  # True: kiểm tra số liệu không đạt là lỗi, không tạo báo cáo
+
+# %%
+from tthc_lib import charts, show
+from tthc_lib.report import build_report
+
+rep = build_report(params_path, strict=strict)
+show.html(rep.title_html())
+
+# %%
+show.html(rep.quality_html())
+
+# %%
+show.html(rep.section_i6_html())
+
+# %%
+show.html(rep.ii06_html())
+
+# %%
+show.chart(charts.timeliness_by_level(rep.results))
+
+# %%
+show.chart(charts.on_time_rate_by_field(rep.results))
+
+# %%
+show.chart(charts.intake_by_week(rep.results))
+
+# %%
+show.html(rep.provenance_html())

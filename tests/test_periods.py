@@ -1,0 +1,44 @@
+from datetime import date, timedelta
+
+import pytest
+
+from tthc_lib.periods import PeriodError, parse_period, weeks
+
+
+@pytest.mark.parametrize("code,start,end,label", [
+    ("2023-Q3", date(2023, 6, 15), date(2023, 9, 14), "Quý III/2023"),
+    ("2023-Q1", date(2022, 12, 15), date(2023, 3, 14), "Quý I/2023"),
+    ("2023-Q4", date(2023, 9, 15), date(2023, 12, 14), "Quý IV/2023"),
+    ("2023-H1", date(2022, 12, 15), date(2023, 6, 14), "6 tháng đầu năm 2023"),
+    ("2023-H2", date(2023, 6, 15), date(2023, 12, 14), "6 tháng cuối năm 2023"),
+    ("2023", date(2022, 12, 15), date(2023, 12, 14), "năm 2023"),
+    ("2023-07-01..2023-09-30", date(2023, 7, 1), date(2023, 9, 30),
+     "từ ngày 01/07/2023 đến ngày 30/09/2023"),
+])
+def test_cut_offs(code, start, end, label):
+    p = parse_period(code)
+    assert (p.start, p.end, p.label_vi) == (start, end, label)
+
+
+def test_year_as_int_and_lowercase_quarter():
+    assert parse_period(2023).start == date(2022, 12, 15)
+    assert parse_period("2023-q3").code == "2023-Q3"
+
+
+@pytest.mark.parametrize("bad", ["2023-Q5", "Q3/2023", "2023-09-30..2023-07-01",
+                                 "2023-02-30..2023-03-01", ""])
+def test_bad_period_says_which_forms_are_accepted(bad):
+    with pytest.raises(PeriodError, match="Kỳ báo cáo"):
+        parse_period(bad)
+
+
+def test_two_level_government_has_no_district_from_july_2025():
+    assert parse_period("2025-Q2").levels == ("tinh", "huyen", "xa")
+    assert parse_period("2025-Q3").levels == ("tinh", "xa")
+    assert parse_period("2026").levels == ("tinh", "xa")
+
+
+def test_weeks_cover_the_period_from_mondays():
+    w = weeks(parse_period("2023-Q3"))
+    assert w[0] == date(2023, 6, 12) and w[0].weekday() == 0
+    assert w[-1] <= date(2023, 9, 14) < w[-1] + timedelta(days=7)

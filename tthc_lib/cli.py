@@ -1,0 +1,113 @@
+"""The `tthc` command: compute, sample, report.
+
+Heavy packages (papermill, nbconvert, matplotlib) are imported inside the commands that
+use them, so `tthc compute` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+
+def _compute(args) -> int:
+    from . import fmt
+    from .classify import classify
+    from .compute import compute
+    from .load import load
+    from .periods import parse_period
+    from .registry import INDICATORS
+    from .report import results_json
+    from .schema import LEVEL_LABELS
+
+    period = parse_period(args.period)
+    results = compute(classify(load(args.data, sheet=args.sheet), period))
+    if args.json:
+        print(results_json(results))
+        return 0
+    levels = list(results.by_level)
+    head = f"{'Chỉ tiêu':<52}{'Toàn bộ':>12}" + "".join(
+        f"{LEVEL_LABELS[lv]:>12}" for lv in levels)
+    print(f"Kỳ {period.label_vi}: {fmt.day(period.start)} – {fmt.day(period.end)}")
+    print(head)
+    print("-" * len(head))
+    for ind in INDICATORS:
+        show = fmt.percent if ind.kind == "ratio" else fmt.number
+        cells = [results.indicators[ind.id]] + [results.by_level[lv][ind.id] for lv in levels]
+        print(f"{ind.label_vi[:51]:<52}" + "".join(f"{show(c):>12}" for c in cells))
+    return 0
+
+
+def _sample(args) -> int:
+    from . import sample
+    from .paths import ROOT
+
+    keys = args.keys or list(sample.PROFILES)
+    for key in keys:
+        if key not in sample.PROFILES:
+            raise SystemExit(f"Không có mẫu '{key}'. Có: {', '.join(sample.PROFILES)}")
+        t = time.perf_counter()
+        out = Path(args.out) / f"{key}.csv" if args.out else sample.sample_path(ROOT, key)
+        sample.write(sample.PROFILES[key], out)
+        print(f"{out} ({time.perf_counter() - t:.1f} s)")
+    return 0
+
+
+def _report(args) -> int:
+    from .paths import OUTPUTS
+    from .render import render_report
+
+    t = time.perf_counter()
+    out = render_report(args.params, outputs=Path(args.outputs) if args.outputs else OUTPUTS,
+                        strict=args.strict)
+    print(f"{out.html} ({time.perf_counter() - t:.1f} s)")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the `tthc` command."""
+    p = argparse.ArgumentParser(prog="tthc", description="Báo cáo kiểm soát TTHC, một cửa, "
+                                "một cửa liên thông theo Thông tư 01/2020/TT-VPCP.")
+    sub = p.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("compute", help="tính các chỉ tiêu từ tệp hồ sơ")
+    c.add_argument("data", help="tệp hồ sơ: CSV, XLSX hoặc Parquet")
+    c.add_argument("--period", required=True, help="2023-Q3, 2023-H1, 2023 hoặc A..B")
+    c.add_argument("--json", action="store_true", help="in JSON thay cho bảng")
+    c.add_argument("--sheet", help="tên trang tính (XLSX)")
+    c.set_defaults(func=_compute)
+    s = sub.add_parser("sample", help="tạo dữ liệu hồ sơ mẫu (mặc định: mọi mẫu đi kèm)")
+    s.add_argument("keys", nargs="*", help="mẫu cần tạo, ví dụ bac-giang-2023-Q3")
+    s.add_argument("--out", help="thư mục ghi (mặc định: data/samples)")
+    s.set_defaults(func=_sample)
+    r = sub.add_parser("report", help="tạo báo cáo HTML từ một tệp tham số")
+    r.add_argument("params", help="tệp tham số YAML, ví dụ params/bac-giang/2023-Q3.yaml")
+    r.add_argument("--strict", action="store_true", help="kiểm tra số liệu không đạt là lỗi")
+    r.add_argument("--outputs", help="thư mục kết quả (mặc định: outputs/)")
+    r.set_defaults(func=_report)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code (2 for bad input, 1 for other failures)."""
+    from .load import InputError
+    from .periods import PeriodError
+
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (InputError, PeriodError) as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Đã dừng (Ctrl-C); các báo cáo đã có không bị thay đổi.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # RenderError and anything unexpected: one line, no traceback
+        name = type(exc).__name__
+        print(f"Lỗi ({name}): {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

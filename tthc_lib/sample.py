@@ -1,0 +1,332 @@
+"""Deterministic, realistic sample exports whose computed figures equal a target.
+
+A `Profile` gives, per level, how many dossiers fall in each intake class (new online, new
+direct/postal, carried over) and each outcome class (early, on time, late, pending in
+time, pending overdue). The generator draws dates that *produce* those classes under the
+period's cut-offs, so `classify` recovers the targets from dates alone. Lateness is
+concentrated where the seed report says it was (land and environment; the interconnected
+groups).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import sample_catalog as cat
+from .periods import Period, parse_period
+
+INTAKE_KEYS = ("online", "offline", "carried")
+OUTCOME_KEYS = ("early", "on_time", "late", "pending_in_time", "pending_overdue")
+LATE_LIKE = ("late", "pending_overdue")
+
+
+@dataclass(frozen=True)
+class LevelTarget:
+    online: int
+    offline: int
+    carried: int
+    early: int
+    on_time: int
+    late: int
+    pending_in_time: int
+    pending_overdue: int
+
+    def __post_init__(self):
+        intake = self.online + self.offline + self.carried
+        outcome = sum(getattr(self, k) for k in OUTCOME_KEYS)
+        if intake != outcome:
+            raise ValueError(f"intake {intake} != outcome {outcome}")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What one sample export must contain."""
+
+    slug: str
+    province: str
+    period: str
+    levels: dict[str, LevelTarget]
+    interconnected: int = 0  # commune-level interconnected-group dossiers (new, online)
+    interconnected_window: tuple[date, date] | None = None
+    interconnected_in_window: int = 0
+    interconnected_late: int = 0
+    interconnected_overdue: int = 0
+    out_of_scope: tuple[int, int] = (1500, 1200)  # finished before start, received after end
+    seed: int = 2023
+    extra: dict = field(default_factory=dict)
+
+
+# Seed 000, §I.6a. The published online + direct/postal (149.640 + 20.311) do not add up
+# to the published new total (169.959); the sample keeps the totals and online count and
+# puts 20.319 in direct/postal.
+BAC_GIANG_2023_Q3 = Profile(
+    slug="bac-giang", province="Bắc Giang", period="2023-Q3",
+    levels={
+        "tinh": LevelTarget(58_900, 6_543, 3_900, 54_726, 8_500, 369, 5_228, 520),
+        "huyen": LevelTarget(21_500, 3_797, 2_322, 20_139, 4_032, 177, 2_961, 310),
+        "xa": LevelTarget(69_240, 9_979, 1_500, 68_807, 9_000, 866, 1_860, 186),
+    },
+    interconnected=1_613,
+    interconnected_window=(date(2023, 7, 10), date(2023, 8, 31)),
+    interconnected_in_window=1_353,
+    interconnected_late=520,
+    interconnected_overdue=120,
+)
+
+PROFILES = {f"{p.slug}-{p.period}": p for p in (BAC_GIANG_2023_Q3,)}
+
+HEADERS = {
+    "stt": "STT", "ma_ho_so": "Mã hồ sơ", "ma_tthc": "Mã TTHC", "ten_tthc": "Tên thủ tục",
+    "linh_vuc": "Lĩnh vực", "co_quan": "Cơ quan giải quyết", "cap": "Cấp thực hiện",
+    "kenh_nop": "Hình thức nộp", "ho_ten": "Họ tên người nộp", "so_cccd": "Số CCCD",
+    "so_dien_thoai": "Số điện thoại", "ngay_tiep_nhan": "Ngày tiếp nhận",
+    "ngay_hen_tra": "Ngày hẹn trả", "ngay_co_ket_qua": "Ngày có kết quả",
+    "trang_thai": "Trạng thái", "muc_do_dvc": "Mức độ DVC",
+    "tra_kq_buu_chinh": "Trả KQ qua BCCI", "da_so_hoa": "Đã số hóa",
+    "nhom_lien_thong": "Nhóm liên thông",
+}
+LEVEL_TEXT = {"tinh": "Cấp tỉnh", "huyen": "Cấp huyện", "xa": "Cấp xã"}
+
+
+def _workdays(lo: date, hi: date) -> np.ndarray:
+    days = np.arange(np.datetime64(lo), np.datetime64(hi) + 1)
+    wd = (days.view("int64") - 4) % 7  # 0 = Monday
+    return days[wd < 5]
+
+
+class _Gen:
+    def __init__(self, profile: Profile, period: Period):
+        self.p, self.per = profile, period
+        self.rng = np.random.default_rng(profile.seed)
+        self.start = np.datetime64(period.start)
+        self.end = np.datetime64(period.end)
+
+    def pick_days(self, lo, hi, n):
+        pool = _workdays(lo, hi)
+        return pool[self.rng.integers(0, len(pool), n)]
+
+    def offset(self, base, hi, max_days):
+        """base + a random 0..min(max_days, hi-base) days, elementwise."""
+        room = np.minimum((hi - base).astype(int), max_days)
+        return base + (self.rng.random(len(base)) * (room + 1)).astype(int)
+
+    # ---------------------------------------------------------------- per-level rows
+    def level_rows(self, level: str, t: LevelTarget) -> pd.DataFrame:
+        rng = self.rng
+        intake = np.repeat(INTAKE_KEYS, [t.online, t.offline, t.carried])
+        outcome = np.repeat(OUTCOME_KEYS, [getattr(t, k) for k in OUTCOME_KEYS])
+        rng.shuffle(intake)
+        rng.shuffle(outcome)
+        df = pd.DataFrame({"intake": intake, "outcome": outcome, "cap": level})
+        df["group"] = ""
+        if level == "xa" and self.p.interconnected:
+            self._mark_interconnected(df)
+        self._assign_fields(df, level)
+        self._assign_dates(df)
+        return df
+
+    def _mark_interconnected(self, df):
+        p, rng = self.p, self.rng
+        online_new = df.intake == "online"
+        chosen = []
+        for out, n in (("late", p.interconnected_late), ("pending_overdue",
+                                                           p.interconnected_overdue)):
+            idx = df.index[online_new & (df.outcome == out)]
+            chosen.append(rng.choice(idx, min(n, len(idx)), replace=False))
+        rest = p.interconnected - sum(len(c) for c in chosen)
+        idx = df.index[online_new & df.outcome.isin(["early", "on_time", "pending_in_time"])]
+        chosen.append(rng.choice(idx, rest, replace=False))
+        sel = np.concatenate(chosen)
+        rng.shuffle(sel)
+        df.loc[sel, "group"] = np.where(rng.random(len(sel)) < 0.8, "khai_sinh", "khai_tu")
+        window = np.zeros(len(df), dtype=bool)
+        window[sel[: p.interconnected_in_window]] = True
+        df["in_window"] = window
+
+    def _assign_fields(self, df, level):
+        rng = self.rng
+        late = df.outcome.isin(LATE_LIKE).to_numpy()
+        if level == "tinh":
+            names = list(cat.PROVINCIAL_FIELDS)
+            normal = [.25, .03, .12, .30, .12, .03, .03, .07, .05]
+            lateish = [.62, .18, .04, .06, .04, .02, .02, .01, .01]
+        elif level == "huyen":
+            names = list(cat.DISTRICT_FIELDS)
+            normal = [.35, .05, .15, .30, .10, .05]
+            lateish = [.84, .05, .03, .02, .03, .03]
+        else:
+            names = list(cat.COMMUNE_FIELDS)
+            normal = [.35, .50, .08, .02, .05]
+            lateish = [.30, .10, .10, .45, .05]
+        fields = np.where(late, rng.choice(names, len(df), p=lateish),
+                          rng.choice(names, len(df), p=normal))
+        df["linh_vuc"] = fields
+        districts = list(cat.BAC_GIANG_DISTRICTS)
+        dist = rng.choice(districts, len(df))
+        codes, names_out, agencies = [], [], []
+        for f, d, grp in zip(fields, dist, df.group, strict=True):
+            if grp:
+                field_name, code, proc = cat.INTERCONNECTED[grp]
+                communes = cat.BAC_GIANG_DISTRICTS[d]
+                agencies.append(f"UBND {communes[rng.integers(len(communes))]} ({d})")
+                codes.append(code)
+                names_out.append(proc)
+                continue
+            if level == "tinh":
+                agency, procs = cat.PROVINCIAL_FIELDS[f]
+            elif level == "huyen":
+                procs = cat.DISTRICT_FIELDS[f]
+                agency = f"UBND {d[0].lower()}{d[1:]}"
+            else:
+                procs = cat.COMMUNE_FIELDS[f]
+                communes = cat.BAC_GIANG_DISTRICTS[d]
+                agency = f"UBND {communes[rng.integers(len(communes))]} ({d})"
+            code, proc = procs[rng.integers(len(procs))]
+            codes.append(code)
+            names_out.append(proc)
+            agencies.append(agency)
+        df["linh_vuc"] = np.where(df.group != "", cat.INTERCONNECTED["khai_sinh"][0], fields)
+        df["ma_tthc"], df["ten_tthc"], df["co_quan"] = codes, names_out, agencies
+
+    def _assign_dates(self, df):
+        rng, start, end = self.rng, self.start, self.end
+        n = len(df)
+        r = np.empty(n, dtype="datetime64[D]")
+        new = (df.intake != "carried").to_numpy()
+        needs_room = df.outcome.isin(LATE_LIKE).to_numpy()  # late / overdue need r < end
+        d = self.per
+        r[new & ~needs_room] = self.pick_days(d.start, d.end, (new & ~needs_room).sum())
+        r[new & needs_room] = self.pick_days(d.start, d.end - timedelta(1), (new & needs_room).sum())
+        r[~new] = self.pick_days(d.start - timedelta(75), d.start - timedelta(1), (~new).sum())
+        if "in_window" in df:
+            grp = (df.group != "").to_numpy()
+            win = df["in_window"].to_numpy()
+            lo, hi = self.p.interconnected_window
+            r[grp & win] = self.pick_days(lo, hi, (grp & win).sum())
+            after = grp & ~win
+            r[after] = self.pick_days(hi + timedelta(1), d.end - timedelta(1), after.sum())
+        out = df.outcome.to_numpy()
+        due = np.empty(n, dtype="datetime64[D]")
+        fin = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+
+        m = (out == "early") | (out == "on_time")
+        lo = np.maximum(r[m], start)
+        f = self.offset(lo, end, 12)
+        fin[m] = f
+        gap = np.where(out[m] == "early", rng.integers(1, 11, m.sum()), 0)
+        due[m] = f + gap.astype("timedelta64[D]")
+
+        m = out == "late"
+        lo = np.maximum(r[m] + 1, start)
+        f = self.offset(lo, end, 15)
+        fin[m] = f
+        due[m] = r[m] + (rng.random(m.sum()) * (f - r[m]).astype(int)).astype(int)
+
+        m = out == "pending_in_time"
+        due[m] = end + rng.integers(0, 21, m.sum()).astype("timedelta64[D]")
+        later = m & (rng.random(n) < 0.15)
+        fin[later] = end + rng.integers(1, 11, later.sum()).astype("timedelta64[D]")
+
+        m = out == "pending_overdue"
+        due[m] = r[m] + (rng.random(m.sum()) * (end - r[m]).astype(int)).astype(int)
+        later = m & (rng.random(n) < 0.3)
+        fin[later] = end + rng.integers(1, 16, later.sum()).astype("timedelta64[D]")
+        df["r"], df["due"], df["fin"] = r, due, fin
+
+    def out_of_scope(self) -> pd.DataFrame:
+        rng, (n_before, n_after) = self.rng, self.p.out_of_scope
+        d = self.per
+        before = pd.DataFrame({"intake": "carried", "outcome": "early",
+                               "cap": rng.choice(["tinh", "huyen", "xa"], n_before)})
+        after = pd.DataFrame({"intake": "online", "outcome": "pending_in_time",
+                              "cap": rng.choice(["tinh", "huyen", "xa"], n_after)})
+        parts = []
+        for df, lo, hi in ((before, d.start - timedelta(95), d.start - timedelta(20)),
+                           (after, d.end + timedelta(1), d.end + timedelta(16))):
+            df["group"] = ""
+            for lv in df.cap.unique():
+                sub = df[df.cap == lv].copy()
+                self._assign_fields(sub, lv)
+                parts.append((sub, lo, hi))
+        frames = []
+        for sub, lo, hi in parts:
+            r = self.pick_days(lo, hi, len(sub))
+            if hi < d.start:
+                fin = self.offset(r, np.datetime64(d.start - timedelta(1)), 10)
+                due = fin + rng.integers(0, 6, len(sub)).astype("timedelta64[D]")
+            else:
+                fin = np.full(len(sub), np.datetime64("NaT"), dtype="datetime64[D]")
+                due = r + rng.integers(3, 15, len(sub)).astype("timedelta64[D]")
+            sub["r"], sub["due"], sub["fin"] = r, due, fin
+            frames.append(sub)
+        return pd.concat(frames, ignore_index=True)
+
+
+def _stamp(days: np.ndarray, minutes: np.ndarray) -> pd.Series:
+    ts = pd.to_datetime(days) + pd.to_timedelta(minutes, unit="m")
+    return ts.strftime("%d/%m/%Y %H:%M").where(~pd.isna(days), "")
+
+
+def generate(profile: Profile) -> pd.DataFrame:
+    """Return the sample export for `profile`, with Vietnamese headers, as a one-stop system
+    would write it (including personal columns the loader must drop)."""
+    period = parse_period(profile.period)
+    g = _Gen(profile, period)
+    parts = [g.level_rows(lv, t) for lv, t in profile.levels.items()]
+    parts.append(g.out_of_scope())
+    df = pd.concat(parts, ignore_index=True)
+    df = df.iloc[g.rng.permutation(len(df))].reset_index(drop=True)
+    df = df.sort_values("r", kind="stable").reset_index(drop=True)
+    rng, n = g.rng, len(df)
+
+    channel = np.where(df.intake == "online", "Trực tuyến",
+                       np.where(rng.random(n) < 0.88, "Trực tiếp", "Dịch vụ bưu chính"))
+    carried = (df.intake == "carried").to_numpy()
+    channel[carried] = np.where(rng.random(carried.sum()) < 0.8, "Trực tuyến", "Trực tiếp")
+    on_time = (df.outcome == "on_time").to_numpy()
+    fin_min = rng.integers(8 * 60, 17 * 60, n)
+    fin_min[on_time & (rng.random(n) < 0.1)] = 23 * 60 + 59  # result late in the due day
+    ymd = pd.to_datetime(df.r).dt.strftime("%y%m%d")
+    out = pd.DataFrame({
+        "stt": np.arange(1, n + 1),
+        "ma_ho_so": [f"000.{c}.H06-{d}-{i:06d}" for c, d, i in
+                     zip(df.cap.map({"tinh": "20", "huyen": "30", "xa": "40"}), ymd, range(n),
+                         strict=True)],
+        "ma_tthc": df.ma_tthc, "ten_tthc": df.ten_tthc, "linh_vuc": df.linh_vuc,
+        "co_quan": df.co_quan, "cap": df.cap.map(LEVEL_TEXT), "kenh_nop": channel,
+        "ho_ten": [f"{a} {b} {c}" for a, b, c in zip(
+            rng.choice(cat.FAMILY_NAMES, n), rng.choice(cat.MIDDLE_NAMES, n),
+            rng.choice(cat.GIVEN_NAMES, n), strict=True)],
+        "so_cccd": [f"0{x:011d}" for x in rng.integers(10**9, 10**11, n)],
+        "so_dien_thoai": [f"09{x:08d}" for x in rng.integers(0, 10**8, n)],
+        "ngay_tiep_nhan": _stamp(df.r.to_numpy(), rng.integers(7 * 60 + 30, 17 * 60, n)),
+        "ngay_hen_tra": _stamp(df.due.to_numpy(), np.full(n, 17 * 60)),
+        "ngay_co_ket_qua": _stamp(df.fin.to_numpy(), fin_min),
+        "trang_thai": np.where(df.fin.isna(), "Đang xử lý", "Đã trả kết quả"),
+        "muc_do_dvc": np.where(channel == "Trực tuyến",
+                               np.where(rng.random(n) < 0.6, "Toàn trình", "Một phần"), ""),
+        "tra_kq_buu_chinh": np.where(rng.random(n) < 0.08, "x", ""),
+        "da_so_hoa": np.where(rng.random(n) < 0.86, "x", ""),
+        "nhom_lien_thong": df.group.map({"": "", "khai_sinh": "Khai sinh - Thường trú - BHYT",
+                                         "khai_tu": "Khai tử - Xóa thường trú - Mai táng phí"}),
+    })
+    return out.rename(columns=HEADERS)
+
+
+def write(profile: Profile, path: Path) -> Path:
+    """Write the sample export of `profile` to `path` (CSV, UTF-8 with BOM, as Excel saves)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    generate(profile).to_csv(tmp, index=False, encoding="utf-8-sig")
+    tmp.replace(path)
+    return path
+
+
+def sample_path(root: Path, key: str) -> Path:
+    """Return where the bundled sample `key` (e.g. 'bac-giang-2023-Q3') is written."""
+    return root / "data" / "samples" / f"{key}.csv"

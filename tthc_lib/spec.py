@@ -1,0 +1,140 @@
+"""The params YAML of one unit and period, as a typed `ReportSpec`.
+
+```yaml
+unit:
+  slug: bac-giang              # folder name under outputs/
+  name: UBND tỉnh Bắc Giang    # the reporting body, as on the title block
+  short_name: tỉnh Bắc Giang   # used in sentences ("trên địa bàn tỉnh Bắc Giang")
+  scope: toàn tỉnh             # optional: names the whole unit in section I.6
+  title_scope: trên địa bàn tỉnh Bắc Giang   # optional: closes the title
+  place: Bắc Giang             # optional: place before the date on the title block
+  signer: KT. CHỦ TỊCH / PHÓ CHỦ TỊCH   # optional
+period: 2023-Q3                # 2023-Q3, 2023-H1, 2023, or 2023-07-01..2023-09-30
+data: data/samples/bac-giang-2023-Q3.csv   # relative to the params file or the project
+sheet: null                    # optional: the XLSX sheet to read
+figures:                       # optional: figures as published / typed by the analyst,
+  received_total: 177681       # keyed by indicator id; checked against the data
+text:                          # optional: the analyst's paragraphs, by section key
+  intro: "..."
+```
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .load import InputError
+from .periods import Period, PeriodError, parse_period
+from .registry import REGISTRY
+
+TOP_KEYS = {"unit", "period", "data", "sheet", "figures", "text"}
+UNIT_KEYS = {"slug", "name", "short_name", "signer", "place", "scope", "title_scope"}
+REQUIRED_UNIT = ("slug", "name", "short_name")
+
+
+@dataclass(frozen=True)
+class Unit:
+    slug: str
+    name: str
+    short_name: str
+    signer: str = ""
+    place: str = ""
+    scope: str = ""  # "toàn tỉnh": how section I.6 names the whole unit
+    title_scope: str = ""  # "trên địa bàn tỉnh Bắc Giang": closes the report's title
+
+    @property
+    def scope_phrase(self) -> str:
+        return self.scope or f"của {self.short_name}"
+
+    @property
+    def title_phrase(self) -> str:
+        return self.title_scope or f"của {self.short_name}"
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """Everything one report needs besides the dossier data itself."""
+
+    path: Path
+    unit: Unit
+    period: Period
+    data: Path
+    sheet: str | None = None
+    figures: dict[str, float] = field(default_factory=dict)
+    text: dict[str, str] = field(default_factory=dict)
+    raw: dict = field(default_factory=dict)
+
+
+def _err(path: Path, key: str, msg: str) -> InputError:
+    return InputError(f"Tệp tham số '{path}': khóa '{key}' {msg}")
+
+
+def _resolve(path: Path, data: str) -> Path:
+    p = Path(data)
+    if p.is_absolute():
+        return p
+    for base in (path.parent, *path.parent.resolve().parents, Path.cwd()):
+        if (base / p).exists():
+            return (base / p).resolve()
+    return (path.parent / p).resolve()
+
+
+def load_spec(path: str | Path) -> ReportSpec:
+    """Return the ReportSpec read from a params YAML; errors name the file and the key."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"Không tìm thấy tệp tham số '{path}'.")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise InputError(f"Tệp tham số '{path}' không phải YAML hợp lệ: {exc}") from None
+    if not isinstance(raw, dict):
+        raise InputError(f"Tệp tham số '{path}': cần một bảng khóa: giá trị ở cấp ngoài cùng.")
+    for key in raw:
+        if key not in TOP_KEYS:
+            raise _err(path, str(key), f"không được hỗ trợ; các khóa hợp lệ: {sorted(TOP_KEYS)}.")
+    for key in ("unit", "period", "data"):
+        if key not in raw:
+            raise _err(path, key, "bắt buộc nhưng chưa có.")
+    unit = raw["unit"]
+    if not isinstance(unit, dict):
+        raise _err(path, "unit", "cần là một bảng (slug, name, short_name).")
+    for key in unit:
+        if key not in UNIT_KEYS:
+            raise _err(path, f"unit.{key}", f"không được hỗ trợ; hợp lệ: {sorted(UNIT_KEYS)}.")
+    for key in REQUIRED_UNIT:
+        if not isinstance(unit.get(key), str) or not unit[key].strip():
+            raise _err(path, f"unit.{key}", "bắt buộc, cần là chuỗi không rỗng.")
+    try:
+        period = parse_period(raw["period"])
+    except PeriodError as exc:
+        raise _err(path, "period", str(exc)) from None
+    if not isinstance(raw["data"], str):
+        raise _err(path, "data", "cần là đường dẫn tệp dữ liệu (chuỗi).")
+    data = _resolve(path, raw["data"])
+    if not data.exists():
+        raise _err(path, "data", f"trỏ tới tệp không tồn tại: '{raw['data']}'. Chạy `tthc sample` "
+                   "để tạo dữ liệu mẫu, hoặc sửa đường dẫn.")
+    figures = raw.get("figures") or {}
+    if not isinstance(figures, dict):
+        raise _err(path, "figures", "cần là một bảng mã chỉ tiêu: số liệu.")
+    for key, value in figures.items():
+        if key not in REGISTRY:
+            raise _err(path, f"figures.{key}", f"không phải mã chỉ tiêu đã đăng ký; có: "
+                       f"{', '.join(sorted(REGISTRY))}.")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _err(path, f"figures.{key}", f"cần là một số, gặp {value!r}.")
+        if value < 0:
+            raise _err(path, f"figures.{key}", f"không được âm, gặp {value}.")
+    text = raw.get("text") or {}
+    if not isinstance(text, dict) or not all(isinstance(v, str) for v in text.values()):
+        raise _err(path, "text", "cần là một bảng khóa: đoạn văn (chuỗi).")
+    sheet = raw.get("sheet")
+    if sheet is not None and not isinstance(sheet, str):
+        raise _err(path, "sheet", "cần là tên trang tính (chuỗi).")
+    return ReportSpec(path=path, unit=Unit(**{k: str(v) for k, v in unit.items()}),
+                      period=period, data=data, sheet=sheet, figures=dict(figures),
+                      text={k: str(v) for k, v in text.items()}, raw=raw)
