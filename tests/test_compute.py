@@ -10,8 +10,8 @@ from tthc_lib.checks import identities
 from tthc_lib.classify import classify
 from tthc_lib.compute import compute
 from tthc_lib.load import load_frame
-from tthc_lib.registry import COUNTS, IDENTITIES
 from tthc_lib.periods import parse_period
+from tthc_lib.registry import COUNTS, IDENTITIES
 
 from .conftest import dossier
 

@@ -45,7 +45,8 @@ def timeliness_by_level(results: Results) -> Figure:
     ax.xaxis.set_major_formatter(VN_NUMBER)
     ax.set_xlim(0, max(left + [1]) * 1.45)
     ax.set_title("Hồ sơ đã giải quyết theo cấp và thời hạn", loc="left", fontweight="bold")
-    ax.legend(ncols=3, loc="lower right", frameon=False, fontsize=8)
+    ax.legend(ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False,
+              fontsize=8)
     fig.tight_layout()
     return fig
 
@@ -66,8 +67,9 @@ def on_time_rate_by_field(results: Results, top: int = 15) -> Figure:
         ax.text(rate, y, f" {fmt.percent(rate)} ({fmt.number(n)})", va="center", fontsize=8)
     ax.set_xlim(max(0, min(worst - 2, 95)), 101.5)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: fmt.percent(x, 0)))
-    ax.set_title("Tỷ lệ giải quyết đúng hạn theo lĩnh vực (thấp nhất ở trên; đỏ: dưới 99%)",
-                 loc="left", fontweight="bold")
+    ax.set_title("Tỷ lệ giải quyết đúng hạn theo lĩnh vực\n", loc="left", fontweight="bold")
+    ax.text(0, 1.02, "thấp nhất ở trên; màu đỏ: dưới 99%; trong ngoặc: số hồ sơ đã giải quyết",
+            transform=ax.transAxes, fontsize=8, color="#555")
     fig.tight_layout()
     return fig
 
@@ -84,8 +86,9 @@ def intake_by_week(results: Results) -> Figure:
     ax.yaxis.set_major_formatter(VN_NUMBER)
     ax.xaxis.set_major_formatter(FuncFormatter(
         lambda x, _p: matplotlib.dates.num2date(x).strftime("%d/%m")))
-    ax.set_title("Hồ sơ mới tiếp nhận theo tuần (tuần bắt đầu thứ Hai; tuần đầu, cuối không "
-                 "trọn kỳ)", loc="left", fontweight="bold", fontsize=9)
+    ax.set_title("Hồ sơ mới tiếp nhận theo tuần\n", loc="left", fontweight="bold")
+    ax.text(0, 1.02, "mỗi điểm là một tuần, tính từ thứ Hai; tuần đầu và tuần cuối không trọn kỳ",
+            transform=ax.transAxes, fontsize=8, color="#555")
     ax.legend(frameon=False, fontsize=8)
     ax.set_ylim(bottom=0)
     fig.tight_layout()

@@ -125,6 +125,8 @@ def render_report(params: str | Path, outputs: Path = OUTPUTS, strict: bool = Fa
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+    for i, cell in enumerate(executed.cells):  # stable ids: identical reruns, clean diffs
+        cell["id"] = f"cell-{i}"
     html = export_html(executed)
     atomic_write(html_path, html)
     partial.replace(nb_path)

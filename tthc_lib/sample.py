@@ -201,7 +201,8 @@ class _Gen:
         needs_room = df.outcome.isin(LATE_LIKE).to_numpy()  # late / overdue need r < end
         d = self.per
         r[new & ~needs_room] = self.pick_days(d.start, d.end, (new & ~needs_room).sum())
-        r[new & needs_room] = self.pick_days(d.start, d.end - timedelta(1), (new & needs_room).sum())
+        room = new & needs_room
+        r[room] = self.pick_days(d.start, d.end - timedelta(1), room.sum())
         r[~new] = self.pick_days(d.start - timedelta(75), d.start - timedelta(1), (~new).sum())
         if "in_window" in df:
             grp = (df.group != "").to_numpy()

@@ -40,7 +40,8 @@ PROVINCIAL_FIELDS = {
         ("2.001610", "Đăng ký thành lập công ty trách nhiệm hữu hạn một thành viên"),
         ("2.002036", "Đăng ký thay đổi nội dung đăng ký doanh nghiệp")]),
     "Việc làm": ("Sở Lao động - Thương binh và Xã hội", [
-        ("1.000105", "Cấp giấy phép lao động cho người lao động nước ngoài làm việc tại Việt Nam")]),
+        ("1.000105", "Cấp giấy phép lao động cho người lao động nước ngoài làm việc tại "
+                     "Việt Nam")]),
     "Hoạt động xây dựng": ("Sở Xây dựng", [
         ("1.009972", "Cấp giấy phép xây dựng mới đối với công trình cấp đặc biệt, cấp I, cấp II")]),
     "Khám bệnh, chữa bệnh": ("Sở Y tế", [

@@ -1,0 +1,45 @@
+"""Golden files for rendered tables and narrative. Regenerate with UPDATE_GOLDEN=1 after a
+deliberate change, and review the diff."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tthc_lib.classify import classify
+from tthc_lib.compute import compute
+from tthc_lib.load import load
+from tthc_lib.narrative import ii06_rows, render, section_i6_context
+from tthc_lib.periods import parse_period
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GOLDEN = FIXTURES / "golden"
+
+
+@pytest.fixture(scope="module")
+def results():
+    return compute(classify(load(FIXTURES / "small_export.csv"), parse_period("2023-Q3")))
+
+
+def check(name: str, html: str):
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(html, encoding="utf-8")
+    assert html == path.read_text(encoding="utf-8"), f"{name} differs from the golden file"
+
+
+def test_small_export_figures(results):
+    n = results.indicators
+    assert (n["received_total"], n["received_new"], n["carried_over"]) == (6, 5, 1)
+    assert (n["resolved_early"], n["resolved_on_time"], n["resolved_late"]) == (1, 2, 1)
+    assert (n["pending_in_time"], n["pending_overdue"]) == (1, 1)
+
+
+def test_ii06_table_golden(results):
+    check("ii06_small.html", render("ii06_table.html.j2", rows=ii06_rows(results),
+                                    scope="toàn tỉnh", period_label="Quý III/2023"))
+
+
+def test_section_i6_golden(results):
+    check("i6_small.html", render("i6_results.html.j2",
+                                  **section_i6_context(results, "toàn tỉnh")))

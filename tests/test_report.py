@@ -1,0 +1,95 @@
+"""End to end: params → papermill → HTML, as `tthc report` runs it (slow: starts kernels)."""
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.slow
+
+PARAMS = """\
+unit:
+  slug: bac-giang
+  name: UBND tỉnh Bắc Giang
+  short_name: tỉnh Bắc Giang
+  scope: toàn tỉnh
+  title_scope: trên địa bàn tỉnh Bắc Giang
+period: 2023-Q3
+data: {data}
+figures:
+  received_new: 169959
+  received_new_online: 149640
+  received_new_offline: 20311
+"""
+
+
+def tthc(*args):
+    return subprocess.run([sys.executable, "-m", "tthc_lib.cli", *args], capture_output=True,
+                          text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def rendered(bac_giang_csv, tmp_path_factory):
+    d = tmp_path_factory.mktemp("run")
+    params = d / "params.yaml"
+    params.write_text(PARAMS.format(data=bac_giang_csv), encoding="utf-8")
+    out = tthc("report", str(params), "--outputs", str(d / "outputs"))
+    assert out.returncode == 0, out.stderr
+    return d, params, d / "outputs" / "bac-giang" / "2023-Q3"
+
+
+def test_html_has_the_seed_numbers_charts_and_checks(rendered):
+    _, _, out = rendered
+    html = (out / "report.html").read_text(encoding="utf-8")
+    for text in ("177.681", "169.959", "149.640", "7.722", "166.616", "143.672", "21.532",
+                 "1.412", "11.065", "10.049", "1.016", "69.343", "63.595", "63.226", "99,4%",
+                 "27.619", "24.348", "24.171", "99,3%", "80.719", "78.673", "77.807", "98,9%",
+                 "Quý III/2023", "Biểu số II.06c/VPCP/KSTT", "Đất đai"):
+        assert text in html, text
+    assert "169.959 ≠ 149.640 + 20.311 = 169.951" in html  # the seed's own inconsistency
+    assert html.count("data:image/png;base64,") >= 3
+    assert "<script" not in html.lower()
+    assert not re.search(r"(src|href)=\"https?://", html)  # renders offline
+    assert "params_path" not in html and "build_report" not in html  # no code cells
+    assert (out / "report.ipynb").exists()
+
+
+def test_no_personal_value_reaches_any_output(rendered, bac_giang_csv):
+    _, _, out = rendered
+    raw = pd.read_csv(bac_giang_csv, dtype=str, encoding="utf-8-sig",
+                      usecols=["Họ tên người nộp", "Số CCCD", "Số điện thoại"])
+    numbers = set(raw["Số CCCD"]) | set(raw["Số điện thoại"])
+    names = set(raw["Họ tên người nộp"].head(300))
+    files = [f for f in out.rglob("*") if f.is_file()]
+    assert len(files) >= 2
+    for f in files:
+        text = f.read_text(encoding="utf-8", errors="ignore")
+        assert not numbers & set(re.findall(r"\d{9,12}", text)), f"{f.name}: ID or phone"
+        assert not [n for n in names if n in text], f"{f.name}: applicant's name"
+
+
+def test_rerun_is_identical_but_for_the_timestamp_and_failure_keeps_the_report(rendered,
+                                                                               tmp_path):
+    d, params, out = rendered
+    first = (out / "report.html").read_text(encoding="utf-8")
+    assert tthc("report", str(params), "--outputs", str(d / "outputs")).returncode == 0
+    second = (out / "report.html").read_text(encoding="utf-8")
+    stamp = re.compile(r"ngày \d+ tháng \d+ năm \d+|\d\d/\d\d/\d{4} \d\d:\d\d")
+    assert stamp.sub("", first) == stamp.sub("", second)
+
+    broken = tmp_path / "broken.csv"
+    shutil.copy(Path(__file__).parent / "fixtures" / "small_export.csv", broken)
+    broken.write_text(broken.read_text(encoding="utf-8").replace("13/07/2023 17:00", "13/13/2023"),
+                      encoding="utf-8")
+    bad_params = d / "bad.yaml"
+    bad_params.write_text(PARAMS.format(data=broken), encoding="utf-8")
+    res = tthc("report", str(bad_params), "--outputs", str(d / "outputs"))
+    assert res.returncode == 2
+    assert "broken.csv" in res.stderr and "dòng 2" in res.stderr and "Traceback" not in res.stderr
+    assert (out / "report.html").read_text(encoding="utf-8") == second
+    assert (out / "report.failed.ipynb").exists()
+    assert not list(out.glob(".*tmp*"))
