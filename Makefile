@@ -1,13 +1,14 @@
 # Two commands do all set-up on a fresh machine with Python 3.11:
-#   make report   — create .venv, install, generate the sample data, render the sample report
-#   make test     — create .venv, install, run the whole test suite
+#   make report   — create .venv, install (with Chromium for PDF), generate the sample data,
+#                   render every sample unit's report (HTML, PDF, XLSX) and outputs/index.html
+#   make test     — the same set-up, then the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 TTHC := $(VENV)/bin/tthc
 STAMP := $(VENV)/.installed
 
-.PHONY: install sample report test test-fast lint bench clean
+.PHONY: install system-deps sample report report-one test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,15 +18,26 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Debian's chromium prints the PDFs; poppler-utils' pdftotext lets the tests read them back.
+system-deps:
+	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium poppler-utils fonts-liberation fonts-dejavu-core >/dev/null; \
+	else echo "Cần Chromium và pdftotext: sudo apt-get install chromium poppler-utils"; exit 1; fi
+
 data/samples/bac-giang-2023-Q3.csv: $(STAMP) tthc_lib/sample.py tthc_lib/sample_catalog.py
 	$(TTHC) sample
 
 sample: data/samples/bac-giang-2023-Q3.csv
 
-report: sample
+report: sample system-deps
+	$(TTHC) batch params/ --period 2023-Q3 --pdf
+
+report-one: sample
 	$(TTHC) report params/bac-giang/2023-Q3.yaml
 
-test: install
+test: install system-deps
 	$(PY) -m pytest -q
 
 test-fast: install

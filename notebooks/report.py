@@ -15,6 +15,7 @@
 # %% tags=["parameters"]
 params_path: str = "../params/bac-giang/2023-Q3.yaml"  # tệp tham số của đơn vị và kỳ báo cáo
 strict: bool = False  # True: kiểm tra số liệu không đạt là lỗi, không tạo báo cáo
+stage_dir: str = ""  # nếu có: ghi forms.xlsx và results.json vào thư mục này
 
 # %%
 from tthc_lib import charts, show
@@ -43,3 +44,7 @@ show.chart(charts.intake_by_week(rep.results))
 
 # %%
 show.html(rep.provenance_html())
+
+# %%
+if stage_dir:
+    rep.save(stage_dir)

@@ -1,5 +1,6 @@
 """End to end: params → papermill → HTML, as `tthc report` runs it (slow: starts kernels)."""
 
+import json
 import re
 import shutil
 import subprocess
@@ -37,7 +38,7 @@ def rendered(bac_giang_csv, tmp_path_factory):
     d = tmp_path_factory.mktemp("run")
     params = d / "params.yaml"
     params.write_text(PARAMS.format(data=bac_giang_csv), encoding="utf-8")
-    out = tthc("report", str(params), "--outputs", str(d / "outputs"))
+    out = tthc("report", str(params), "--outputs", str(d / "outputs"), "--pdf")
     assert out.returncode == 0, out.stderr
     return d, params, d / "outputs" / "bac-giang" / "2023-Q3"
 
@@ -93,3 +94,59 @@ def test_rerun_is_identical_but_for_the_timestamp_and_failure_keeps_the_report(r
     assert (out / "report.html").read_text(encoding="utf-8") == second
     assert (out / "report.failed.ipynb").exists()
     assert not list(out.glob(".*tmp*"))
+
+
+def test_pdf_is_a4_with_the_numbers_and_vietnamese_text(rendered):
+    _, _, out = rendered
+    pdf = out / "report.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert "A4" in info
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True).stdout
+    for needle in ("BÁO CÁO", "UBND TỈNH BẮC GIANG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                   "Tình hình, kết quả giải quyết TTHC", "177.681", "166.616", "99,4%",
+                   "Trang 1/", "Biểu số II.06c/VPCP/KSTT"):
+        assert needle in text, needle
+    assert "file://" not in text and "report.html" not in text  # no browser header/footer
+
+
+def test_xlsx_form_ii06_matches_tthc_compute(rendered, bac_giang_csv):
+    from openpyxl import load_workbook
+
+    from tthc_lib.forms import II06_FIRST_DATA_ROW
+    from tthc_lib.registry import FORM_II06_COLUMNS
+
+    _, _, out = rendered
+    computed = json.loads(tthc("compute", str(bac_giang_csv), "--period", "2023-Q3",
+                               "--json").stdout)
+    ws = load_workbook(out / "forms.xlsx")["II.06"]
+    assert ws["A1"].value == "Biểu số II.06c/VPCP/KSTT"
+    assert "01/2020/TT-VPCP" in ws["H1"].value and ws["H5"].value == "Đơn vị tính: Số hồ sơ TTHC"
+    assert [ws.cell(9, c).value for c in range(1, 14)] == [f"({i})" for i in range(1, 14)]
+    rows = {}
+    r = II06_FIRST_DATA_ROW
+    level = None
+    while ws.cell(r, 2).value:
+        name = ws.cell(r, 2).value
+        values = [ws.cell(r, c).value for c in range(3, 14)]
+        if ws.cell(r, 1).value in ("I", "II", "III"):
+            level = {"Cấp tỉnh": "tinh", "Cấp huyện": "huyen", "Cấp xã": "xa"}[name]
+            rows[level] = values
+        elif name == "Tổng cộng":
+            rows["total"] = values
+        else:
+            rows[(level, name)] = values
+        r += 1
+
+    def expect(v):
+        return [v[c] for c in FORM_II06_COLUMNS]
+
+    assert rows["total"] == expect(computed["indicators"])
+    for lv, v in computed["by_level"].items():
+        assert rows[lv] == expect(v)
+    for lv, fields in computed["by_level_field"].items():
+        for field, v in fields.items():
+            assert rows[(lv, field)] == expect(v)
+    total = rows["total"]
+    assert total[0] == total[1] + total[2] + total[3]  # (3) = (4) + (5) + (6)
+    assert total[4] == sum(total[5:8]) and total[8] == total[9] + total[10]

@@ -61,9 +61,24 @@ def _report(args) -> int:
 
     t = time.perf_counter()
     out = render_report(args.params, outputs=Path(args.outputs) if args.outputs else OUTPUTS,
-                        strict=args.strict)
-    print(f"{out.html} ({time.perf_counter() - t:.1f} s)")
+                        strict=args.strict, pdf=args.pdf)
+    files = [out.html, out.xlsx] + ([out.pdf] if args.pdf else [])
+    print(f"{', '.join(map(str, files))} ({time.perf_counter() - t:.1f} s)")
     return 0
+
+
+def _batch(args) -> int:
+    from .batch import find_params, run_batch
+    from .paths import OUTPUTS
+
+    files = find_params(Path(args.params), args.period)
+    if not files:
+        print(f"Không có tệp tham số nào cho kỳ {args.period} trong '{args.params}'.",
+              file=sys.stderr)
+        return 2
+    outcomes = run_batch(files, Path(args.outputs) if args.outputs else OUTPUTS,
+                         workers=args.workers, pdf=args.pdf, strict=args.strict)
+    return 0 if all(o.ok for o in outcomes) else 1
 
 
 def parser() -> argparse.ArgumentParser:
@@ -85,7 +100,16 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("params", help="tệp tham số YAML, ví dụ params/bac-giang/2023-Q3.yaml")
     r.add_argument("--strict", action="store_true", help="kiểm tra số liệu không đạt là lỗi")
     r.add_argument("--outputs", help="thư mục kết quả (mặc định: outputs/)")
+    r.add_argument("--pdf", action="store_true", help="in thêm report.pdf (cần Chromium)")
     r.set_defaults(func=_report)
+    b = sub.add_parser("batch", help="tạo báo cáo cho mọi đơn vị của một kỳ")
+    b.add_argument("params", help="thư mục tham số, ví dụ params/")
+    b.add_argument("--period", help="chỉ các tệp của kỳ này, ví dụ 2023-Q3")
+    b.add_argument("--workers", type=int, help="số tiến trình (mặc định: số lõi CPU)")
+    b.add_argument("--pdf", action="store_true", help="in thêm report.pdf (cần Chromium)")
+    b.add_argument("--strict", action="store_true", help="kiểm tra số liệu không đạt là lỗi")
+    b.add_argument("--outputs", help="thư mục kết quả (mặc định: outputs/)")
+    b.set_defaults(func=_batch)
     return p
 
 

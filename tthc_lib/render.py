@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sys
+import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import nbformat
 
 from .load import InputError
 from .paths import NOTEBOOK, OUTPUTS, report_dir
@@ -25,19 +29,23 @@ class RenderError(Exception):
 
 @dataclass
 class Rendered:
-    html: Path
-    notebook: Path
+    """Where one report's files were published."""
 
+    folder: Path
+    unit: str
+    period: str
 
-def atomic_write(path: Path, data: bytes | str) -> Path:
-    """Write `data` to `path` via a temporary file in the same folder, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-    return path
+    @property
+    def html(self) -> Path:
+        return self.folder / "report.html"
+
+    @property
+    def pdf(self) -> Path:
+        return self.folder / "report.pdf"
+
+    @property
+    def xlsx(self) -> Path:
+        return self.folder / "forms.xlsx"
 
 
 @contextmanager
@@ -95,41 +103,53 @@ def export_html(nb) -> str:
 
 
 def render_report(params: str | Path, outputs: Path = OUTPUTS, strict: bool = False,
-                  kernel_name: str = "python3") -> Rendered:
-    """Execute the notebook for a params YAML and write report.ipynb and report.html under
-    outputs/<unit>/<period>/. Raises InputError for bad params, RenderError otherwise."""
+                  pdf: bool = False, printer=None, kernel_name: str = "python3") -> Rendered:
+    """Execute the notebook for a params YAML and publish report.html, report.ipynb,
+    forms.xlsx, results.json (and report.pdf with `pdf`) under outputs/<unit>/<period>/.
+
+    Everything is produced in a staging folder and renamed into place only when all of it
+    succeeded. Raises InputError for bad params or data, RenderError otherwise."""
     import papermill as pm
 
     params = Path(params).resolve()
     spec = load_spec(params)  # fail fast, before a kernel starts
     out_dir = report_dir(Path(outputs), spec.unit.slug, spec.period.code)
     out_dir.mkdir(parents=True, exist_ok=True)
-    nb_path, html_path = out_dir / "report.ipynb", out_dir / "report.html"
-    partial = out_dir / f".report.{os.getpid()}.tmp.ipynb"
+    stage = Path(tempfile.mkdtemp(prefix=".stage-", dir=out_dir))
     failed = out_dir / "report.failed.ipynb"
     nb = load_notebook()
     nb.metadata["tthc"] = {"title": f"Báo cáo TTHC {spec.unit.name} {spec.period.label_vi}"}
     try:
-        with quiet_stderr(out_dir / ".kernel.log"):
-            executed = pm.execute_notebook(
-                nb, str(partial), parameters={"params_path": str(params), "strict": strict},
-                kernel_name=kernel_name, cwd=str(params.parent), progress_bar=False,
-                log_output=False, request_save_on_cell_execute=False)
-    except pm.PapermillExecutionError as exc:
-        partial.replace(failed)
-        message = _cell_error(exc)
-        if exc.ename in ("InputError", "PeriodError"):
-            raise InputError(message) from None
-        raise RenderError(f"{spec.path}: lỗi khi chạy notebook — {message}. Notebook lỗi: "
-                          f"{failed}") from None
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    for i, cell in enumerate(executed.cells):  # stable ids: identical reruns, clean diffs
-        cell["id"] = f"cell-{i}"
-    html = export_html(executed)
-    atomic_write(html_path, html)
-    partial.replace(nb_path)
-    failed.unlink(missing_ok=True)
-    (out_dir / ".kernel.log").unlink(missing_ok=True)
-    return Rendered(html=html_path, notebook=nb_path)
+        try:
+            with quiet_stderr(stage / "kernel.log"):
+                executed = pm.execute_notebook(
+                    nb, str(stage / "report.ipynb"), kernel_name=kernel_name,
+                    parameters={"params_path": str(params), "strict": strict,
+                                "stage_dir": str(stage)},
+                    cwd=str(params.parent), progress_bar=False, log_output=False,
+                    request_save_on_cell_execute=False)
+        except pm.PapermillExecutionError as exc:
+            (stage / "report.ipynb").replace(failed)
+            message = _cell_error(exc)
+            if exc.ename in ("InputError", "PeriodError"):
+                raise InputError(f"{message}\n(Notebook lỗi: {failed})") from None
+            raise RenderError(f"{spec.path}: lỗi khi chạy notebook — {message}. Notebook lỗi: "
+                              f"{failed}") from None
+        (stage / "kernel.log").unlink(missing_ok=True)
+        for i, cell in enumerate(executed.cells):  # stable ids: identical reruns, clean diffs
+            cell["id"] = f"cell-{i}"
+        nbformat.write(executed, stage / "report.ipynb")
+        (stage / "report.html").write_text(export_html(executed), encoding="utf-8")
+        if pdf:
+            from .pdf import print_pdf
+
+            if printer is None:
+                print_pdf(stage / "report.html", stage / "report.pdf")
+            else:
+                printer.print(stage / "report.html", stage / "report.pdf")
+        for f in sorted(stage.iterdir()):  # publish: one rename per file
+            f.replace(out_dir / f.name)
+        failed.unlink(missing_ok=True)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return Rendered(out_dir, spec.unit.slug, spec.period.code)

@@ -82,6 +82,24 @@ class Report:
             version=tool_version(), generated_at=f"{self.generated_at:%d/%m/%Y %H:%M}",
             params_text=yaml.safe_dump(self.spec.raw, allow_unicode=True, sort_keys=False))
 
+    def save(self, folder) -> None:
+        """Write forms.xlsx and results.json (all figures, for scripts and the batch index)
+        into `folder`."""
+        from pathlib import Path
+
+        from .forms import write_forms
+
+        folder = Path(folder)
+        write_forms(self.results, self.spec.unit, folder / "forms.xlsx", self.generated_at)
+        summary = {"unit": {"slug": self.spec.unit.slug, "name": self.spec.unit.name},
+                   "period": {"code": self.spec.period.code, "label": self.spec.period.label_vi,
+                              **self.spec.period.as_dict()},
+                   "headline": self.headline(),
+                   "checks_failed": sum(not f.ok for f in self.identities + self.typed),
+                   "results": self.results.to_json()}
+        (folder / "results.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1),
+                                             encoding="utf-8")
+
     def headline(self) -> dict:
         """Return the figures an index page lists for this report."""
         n = self.results.indicators

@@ -58,7 +58,7 @@ class Profile:
     interconnected_overdue: int = 0
     out_of_scope: tuple[int, int] = (1500, 1200)  # finished before start, received after end
     seed: int = 2023
-    extra: dict = field(default_factory=dict)
+    districts: dict = field(default_factory=lambda: cat.BAC_GIANG_DISTRICTS)
 
 
 # Seed 000, §I.6a. The published online + direct/postal (149.640 + 20.311) do not add up
@@ -78,7 +78,54 @@ BAC_GIANG_2023_Q3 = Profile(
     interconnected_overdue=120,
 )
 
-PROFILES = {f"{p.slug}-{p.period}": p for p in (BAC_GIANG_2023_Q3,)}
+
+
+def _split(rng, total: int, shares: list[float]) -> list[int]:
+    """Split `total` into integer parts proportional to `shares` (the last takes the rest)."""
+    parts = [int(total * s) for s in shares[:-1]]
+    return parts + [total - sum(parts)]
+
+
+def synthetic_profile(slug: str, province: str, period: str, dossiers: int,
+                      seed: int) -> Profile:
+    """Return a plausible profile for any province: about `dossiers` in the period, shares
+    of levels, channels and outcomes drawn around what the seed reports show."""
+    rng = np.random.default_rng(seed)
+    p = parse_period(period)
+    level_shares = {"tinh": rng.uniform(.3, .42), "huyen": rng.uniform(.12, .2)}
+    if "huyen" not in p.levels:
+        level_shares.pop("huyen")
+    level_shares["xa"] = 1 - sum(level_shares.values())
+    levels = {}
+    for lv, share in level_shares.items():
+        n = int(dossiers * share)
+        carried = int(n * rng.uniform(.02, .06))
+        online, offline = _split(rng, n - carried, [rng.uniform(.6, .92), 1])
+        late, on_time, p_in, p_over = (int(n * rng.uniform(.002, .015)),
+                                       int(n * rng.uniform(.08, .15)),
+                                       int(n * rng.uniform(.03, .07)),
+                                       int(n * rng.uniform(.002, .01)))
+        early = n - late - on_time - p_in - p_over
+        levels[lv] = LevelTarget(online, offline, carried, early, on_time, late, p_in, p_over)
+    xa = levels["xa"]
+    inter = min(int(xa.online * .02), xa.late + xa.pending_overdue + xa.early // 2)
+    start = p.start + timedelta(days=20)
+    return Profile(
+        slug=slug, province=province, period=period, levels=levels, interconnected=inter,
+        interconnected_window=(start, p.end - timedelta(days=14)),
+        interconnected_in_window=int(inter * .8), interconnected_late=int(xa.late * .4),
+        interconnected_overdue=int(xa.pending_overdue * .4),
+        out_of_scope=(dossiers // 100, dossiers // 120), seed=seed,
+        districts=cat.districts_for(province))
+
+
+EXTRA_PROVINCES = (("lang-son", "Lạng Sơn", 60_000), ("thai-nguyen", "Thái Nguyên", 120_000),
+                   ("cao-bang", "Cao Bằng", 40_000))
+PROFILES = {f"{p.slug}-{p.period}": p for p in (
+    BAC_GIANG_2023_Q3,
+    *(synthetic_profile(slug, name, "2023-Q3", n, seed=100 + i)
+      for i, (slug, name, n) in enumerate(EXTRA_PROVINCES)),
+)}
 
 HEADERS = {
     "stt": "STT", "ma_ho_so": "Mã hồ sơ", "ma_tthc": "Mã TTHC", "ten_tthc": "Tên thủ tục",
@@ -166,13 +213,13 @@ class _Gen:
         fields = np.where(late, rng.choice(names, len(df), p=lateish),
                           rng.choice(names, len(df), p=normal))
         df["linh_vuc"] = fields
-        districts = list(cat.BAC_GIANG_DISTRICTS)
+        districts = list(self.p.districts)
         dist = rng.choice(districts, len(df))
         codes, names_out, agencies = [], [], []
         for f, d, grp in zip(fields, dist, df.group, strict=True):
             if grp:
                 field_name, code, proc = cat.INTERCONNECTED[grp]
-                communes = cat.BAC_GIANG_DISTRICTS[d]
+                communes = self.p.districts[d]
                 agencies.append(f"UBND {communes[rng.integers(len(communes))]} ({d})")
                 codes.append(code)
                 names_out.append(proc)
@@ -184,7 +231,7 @@ class _Gen:
                 agency = f"UBND {d[0].lower()}{d[1:]}"
             else:
                 procs = cat.COMMUNE_FIELDS[f]
-                communes = cat.BAC_GIANG_DISTRICTS[d]
+                communes = self.p.districts[d]
                 agency = f"UBND {communes[rng.integers(len(communes))]} ({d})"
             code, proc = procs[rng.integers(len(procs))]
             codes.append(code)
@@ -295,7 +342,7 @@ def generate(profile: Profile) -> pd.DataFrame:
     ymd = pd.to_datetime(df.r).dt.strftime("%y%m%d")
     out = pd.DataFrame({
         "stt": np.arange(1, n + 1),
-        "ma_ho_so": [f"000.{c}.H06-{d}-{i:06d}" for c, d, i in
+        "ma_ho_so": [f"000.{c}.{profile.slug[:3].upper()}-{d}-{i:06d}" for c, d, i in
                      zip(df.cap.map({"tinh": "20", "huyen": "30", "xa": "40"}), ymd, range(n),
                          strict=True)],
         "ma_tthc": df.ma_tthc, "ten_tthc": df.ten_tthc, "linh_vuc": df.linh_vuc,

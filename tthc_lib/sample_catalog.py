@@ -84,3 +84,32 @@ FAMILY_NAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng
 MIDDLE_NAMES = ("Văn", "Thị", "Đức", "Minh", "Thu", "Quang", "Ngọc", "Hữu")
 GIVEN_NAMES = ("An", "Bình", "Cường", "Dũng", "Hà", "Hạnh", "Hùng", "Lan", "Mai", "Nam",
                "Phương", "Quân", "Sơn", "Thảo", "Trang", "Tuấn", "Yến")
+
+OTHER_DISTRICTS = {
+    "Lạng Sơn": ["Thành phố Lạng Sơn", "Huyện Bắc Sơn", "Huyện Bình Gia", "Huyện Cao Lộc",
+                 "Huyện Chi Lăng", "Huyện Đình Lập", "Huyện Hữu Lũng", "Huyện Lộc Bình",
+                 "Huyện Tràng Định", "Huyện Văn Lãng", "Huyện Văn Quan"],
+    "Thái Nguyên": ["Thành phố Thái Nguyên", "Thành phố Sông Công", "Thành phố Phổ Yên",
+                    "Huyện Đại Từ", "Huyện Định Hóa", "Huyện Đồng Hỷ", "Huyện Phú Bình",
+                    "Huyện Phú Lương", "Huyện Võ Nhai"],
+    "Bắc Kạn": ["Thành phố Bắc Kạn", "Huyện Ba Bể", "Huyện Bạch Thông", "Huyện Chợ Đồn",
+                "Huyện Chợ Mới", "Huyện Na Rì", "Huyện Ngân Sơn", "Huyện Pác Nặm"],
+    "Cao Bằng": ["Thành phố Cao Bằng", "Huyện Bảo Lạc", "Huyện Bảo Lâm", "Huyện Hạ Lang",
+                 "Huyện Hà Quảng", "Huyện Hòa An", "Huyện Nguyên Bình", "Huyện Quảng Hòa",
+                 "Huyện Thạch An", "Huyện Trùng Khánh"],
+}
+COMMON_COMMUNES = ("Xã Quang Trung", "Xã Hòa Bình", "Xã Tân Tiến", "Xã Đồng Tâm",
+                   "Xã Hưng Đạo", "Xã Tân Lập", "Xã Thống Nhất", "Phường Hoàng Văn Thụ",
+                   "Thị trấn", "Xã Minh Khai", "Xã Quyết Thắng", "Xã Tân Thành")
+
+
+def districts_for(province: str, n_districts: int = 9) -> dict[str, list[str]]:
+    """Return {district: [communes]} for a province: real districts where known, otherwise
+    numbered ones; communes from names common all over the country."""
+    names = OTHER_DISTRICTS.get(province) or [f"Huyện số {i}" for i in range(1, n_districts + 1)]
+    out = {}
+    for i, d in enumerate(names):
+        picks = [COMMON_COMMUNES[(i * 5 + k) % len(COMMON_COMMUNES)] for k in range(4)]
+        town = d.split(" ", 1)[1]
+        out[d] = [f"Thị trấn {town}" if c == "Thị trấn" else c for c in picks]
+    return out

@@ -1,0 +1,50 @@
+"""`tthc batch`: several units, one deliberately broken; the others still render, the
+index lists all of them, the exit code says something failed."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+SMALL = Path(__file__).parent / "fixtures" / "small_export.csv"
+
+
+def params(folder: Path, slug: str, data: Path, period: str = "2023-Q3") -> Path:
+    p = folder / slug / f"{period}.yaml"
+    p.parent.mkdir(parents=True)
+    p.write_text(f"unit: {{slug: {slug}, name: UBND tỉnh {slug}, short_name: tỉnh {slug}}}\n"
+                 f"period: {period}\ndata: {data}\n", encoding="utf-8")
+    return p
+
+
+def test_batch_with_one_broken_unit(tmp_path):
+    broken = tmp_path / "broken.csv"
+    broken.write_text(SMALL.read_text(encoding="utf-8").replace("Cấp tỉnh", "Cấp bộ", 1),
+                      encoding="utf-8")
+    root = tmp_path / "params"
+    params(root, "tinh-a", SMALL)
+    params(root, "tinh-b", SMALL)
+    params(root, "tinh-hong", broken)
+    params(root, "tinh-khac-ky", SMALL, period="2023-Q2")
+    out = tmp_path / "outputs"
+    res = subprocess.run([sys.executable, "-m", "tthc_lib.cli", "batch", str(root), "--period",
+                          "2023-Q3", "--workers", "2", "--pdf", "--outputs", str(out)],
+                         capture_output=True, text=True, timeout=600)
+    assert res.returncode == 1
+    assert "2 thành công, 1 lỗi" in res.stderr
+    assert "tinh-hong" in res.stderr and "Cấp bộ" in res.stderr
+    assert "report.failed.ipynb" in res.stderr  # where to look
+    assert "Traceback" not in res.stderr
+    for slug in ("tinh-a", "tinh-b"):
+        folder = out / slug / "2023-Q3"
+        assert {"report.html", "report.pdf", "forms.xlsx", "results.json"} <= \
+            {f.name for f in folder.iterdir()}
+    assert not (out / "tinh-khac-ky").exists()
+    assert not (out / "tinh-hong" / "2023-Q3" / "report.html").exists()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.count("<tr class=\"ok\">") == 2 and index.count("<tr class=\"failed\">") == 1
+    assert 'href="tinh-a/2023-Q3/report.pdf"' in index and "75,0%" in index
+    assert json.loads((out / "batch.json").read_text(encoding="utf-8"))[0]["ok"] is True

@@ -1,0 +1,157 @@
+"""Render every unit of a period in one command: a process pool (one Python process per
+worker, reused across units; with --pdf one browser per worker), a progress line per unit,
+and outputs/index.html listing every report with its headline figures."""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import sys
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import yaml
+
+from .periods import PeriodError, parse_period
+
+
+@dataclass
+class Outcome:
+    """How one unit's report went."""
+
+    params: str
+    unit: str
+    period: str
+    ok: bool
+    seconds: float
+    message: str = ""
+    folder: str = ""
+
+
+def find_params(root: Path, period: str | None) -> list[Path]:
+    """Return the params files under `root` (a folder or one file) for `period` (any period
+    when None). Files whose period cannot be read are kept, so they fail visibly."""
+    files = [root] if root.is_file() else sorted(root.rglob("*.yaml")) + sorted(
+        root.rglob("*.yml"))
+    if period is None:
+        return files
+    want = parse_period(period).code
+    out = []
+    for f in files:
+        try:
+            got = parse_period((yaml.safe_load(f.read_text(encoding="utf-8")) or {})["period"])
+            if got.code == want:
+                out.append(f)
+        except (yaml.YAMLError, KeyError, TypeError, PeriodError):
+            out.append(f)
+    return out
+
+
+_printer = None
+
+
+def _get_printer():
+    global _printer
+    if _printer is None:
+        from .pdf import PdfPrinter
+
+        _printer = PdfPrinter().__enter__()
+        atexit.register(_printer.__exit__, None, None, None)
+    return _printer
+
+
+def render_one(params: str, outputs: str, pdf: bool, strict: bool) -> Outcome:
+    """Render one unit in this worker process; never raises (failures become Outcomes)."""
+    from .load import InputError
+    from .render import render_report
+
+    t = time.perf_counter()
+    unit = period = ""
+    try:
+        raw = yaml.safe_load(Path(params).read_text(encoding="utf-8")) or {}
+        unit = str((raw.get("unit") or {}).get("slug", Path(params).parent.name))
+        period = str(raw.get("period", ""))
+    except Exception:  # the render below reports the problem properly
+        unit = Path(params).parent.name
+    try:
+        out = render_report(params, outputs=Path(outputs), strict=strict, pdf=pdf,
+                            printer=_get_printer() if pdf else None)
+        return Outcome(params, out.unit, out.period, True, time.perf_counter() - t,
+                       folder=str(out.folder))
+    except InputError as exc:
+        return Outcome(params, unit, period, False, time.perf_counter() - t, str(exc))
+    except Exception as exc:
+        last = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        return Outcome(params, unit, period, False, time.perf_counter() - t, last)
+
+
+def _bar(done: int, total: int, width: int = 20) -> str:
+    filled = width * done // max(total, 1)
+    return "█" * filled + "·" * (width - filled)
+
+
+def run_batch(files: list[Path], outputs: Path, workers: int | None = None, pdf: bool = False,
+              strict: bool = False, stream=sys.stderr) -> list[Outcome]:
+    """Render every params file with a pool of `workers` processes; print one progress line
+    per finished unit; write outputs/index.html; return the outcomes in input order."""
+    workers = max(1, min(workers or os.cpu_count() or 1, len(files) or 1))
+    start = time.perf_counter()
+    print(f"Tạo {len(files)} báo cáo với {workers} tiến trình"
+          f"{' (HTML, XLSX, PDF)' if pdf else ' (HTML, XLSX)'}…", file=stream, flush=True)
+    outcomes: dict[str, Outcome] = {}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(render_one, str(f), str(outputs), pdf, strict): f for f in files}
+        for fut in as_completed(futures):
+            o = fut.result()
+            outcomes[o.params] = o
+            elapsed = time.perf_counter() - start
+            status = "ok   " if o.ok else "LỖI  "
+            why = "" if o.ok else " — " + o.message.splitlines()[0][:160]
+            print(f"[{_bar(len(outcomes), len(files))}] {len(outcomes):>3}/{len(files)} "
+                  f"{status}{o.unit} {o.period} ({o.seconds:.1f} s; đã chạy {elapsed:.0f} s)"
+                  f"{why}", file=stream, flush=True)
+    ordered = [outcomes[str(f)] for f in files]
+    write_index(outputs, ordered)
+    failed = [o for o in ordered if not o.ok]
+    print(f"Xong: {len(ordered) - len(failed)} thành công, {len(failed)} lỗi, "
+          f"{time.perf_counter() - start:.1f} s. Danh mục: {outputs / 'index.html'}",
+          file=stream, flush=True)
+    for o in failed:
+        print(f"  LỖI {o.params}:\n    " + o.message.replace("\n", "\n    "), file=stream)
+    return ordered
+
+
+def write_index(outputs: Path, outcomes: list[Outcome]) -> Path:
+    """Write outputs/index.html: every unit's report, headline figures, links; sortable."""
+    from .narrative.render import render
+
+    rows = []
+    for o in outcomes:
+        row = {"unit": o.unit, "period": o.period, "ok": o.ok, "message": o.message,
+               "name": o.unit, "headline": {}, "links": []}
+        folder = Path(o.folder) if o.folder else None
+        if folder and (folder / "results.json").exists():
+            summary = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+            row["name"] = summary["unit"]["name"]
+            row["period"] = summary["period"]["label"]
+            row["headline"] = summary["headline"]
+            row["checks_failed"] = summary.get("checks_failed", 0)
+            for name, label in (("report.html", "HTML"), ("report.pdf", "PDF"),
+                                ("forms.xlsx", "XLSX")):
+                if (folder / name).exists():
+                    row["links"].append({"href": (folder / name).relative_to(outputs)
+                                         .as_posix(), "label": label})
+        rows.append(row)
+    html = render("index.html.j2", rows=rows)
+    path = outputs / "index.html"
+    outputs.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".index.{os.getpid()}.tmp")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(path)
+    (outputs / "batch.json").write_text(json.dumps([asdict(o) for o in outcomes],
+                                                   ensure_ascii=False, indent=1), "utf-8")
+    return path

@@ -1,0 +1,128 @@
+"""The Excel forms (biểu mẫu) of Circular 01/2020/TT-VPCP, written from `Results`.
+
+One sheet per form. Form II.06 has the 13 numbered columns; the columns and rows come from
+the registry (`FORM_II06_COLUMNS`) and `narrative.ii06_rows`, the same as the HTML table.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from . import fmt
+from .compute import Results
+from .narrative import ii06_rows
+from .spec import Unit
+
+THIN = Side(style="thin", color="555555")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+BOLD = Font(name="Times New Roman", bold=True, size=11)
+NORMAL = Font(name="Times New Roman", size=11)
+ITALIC = Font(name="Times New Roman", italic=True, size=10)
+HEAD_FILL = PatternFill("solid", fgColor="EEF1F4")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+II06_FIRST_DATA_ROW = 10  # rows 1–5 title block, 6–8 header, 9 column numbers
+
+# (row, first col, last col, text) of the II.06 header; rows 6–8, columns A–M
+II06_HEADER = (
+    (6, 1, 1, "STT"), (6, 2, 2, "Đơn vị / Lĩnh vực"), (6, 3, 6, "Số hồ sơ nhận giải quyết"),
+    (6, 7, 10, "Kết quả giải quyết"), (6, 11, 13, "Số hồ sơ đang giải quyết"),
+    (7, 3, 3, "Tổng số"), (7, 4, 5, "Trong kỳ"), (7, 6, 6, "Từ kỳ trước"),
+    (7, 7, 7, "Tổng số"), (7, 8, 8, "Trước hạn"), (7, 9, 9, "Đúng hạn"), (7, 10, 10, "Quá hạn"),
+    (7, 11, 11, "Tổng số"), (7, 12, 12, "Trong hạn"), (7, 13, 13, "Quá hạn"),
+    (8, 4, 4, "Trực tuyến"), (8, 5, 5, "Trực tiếp, bưu chính"),
+)
+II06_VERTICAL_MERGES = ((6, 8, 1), (6, 8, 2), (7, 8, 3), (7, 8, 6), (7, 8, 7), (7, 8, 8),
+                        (7, 8, 9), (7, 8, 10), (7, 8, 11), (7, 8, 12), (7, 8, 13))
+
+
+def _title_block(ws, form: str, title: str, unit: Unit, results: Results, width: int) -> None:
+    p = results.period
+    last = get_column_letter(width)
+    ws["A1"] = f"Biểu số {form}"
+    ws["A1"].font = BOLD
+    ws.merge_cells(f"H1:{last}1")
+    ws["H1"] = "Ban hành kèm theo Thông tư số 01/2020/TT-VPCP ngày 21/10/2020"
+    ws["H1"].font = ITALIC
+    ws["H1"].alignment = Alignment(horizontal="right")
+    ws.merge_cells(f"A2:{last}2")
+    ws["A2"] = title
+    ws["A2"].font = Font(name="Times New Roman", bold=True, size=13)
+    ws["A2"].alignment = CENTER
+    ws.merge_cells(f"A3:{last}3")
+    ws["A3"] = (f"Kỳ báo cáo: {p.label_vi} (từ ngày {fmt.day(p.start)} đến ngày "
+                f"{fmt.day(p.end)})")
+    ws["A3"].font = ITALIC
+    ws["A3"].alignment = CENTER
+    ws["A4"] = f"Đơn vị báo cáo: {unit.name}"
+    ws["A4"].font = NORMAL
+    ws.merge_cells(f"H4:{last}4")
+    ws["H4"] = "Đơn vị nhận báo cáo: Văn phòng Chính phủ"
+    ws["H4"].font = NORMAL
+    ws["H4"].alignment = Alignment(horizontal="right")
+    ws.merge_cells(f"H5:{last}5")
+    ws["H5"] = "Đơn vị tính: Số hồ sơ TTHC"
+    ws["H5"].font = ITALIC
+    ws["H5"].alignment = Alignment(horizontal="right")
+
+
+def sheet_ii06(wb: Workbook, results: Results, unit: Unit) -> None:
+    """Add sheet II.06: results of handling dossiers, by level and field."""
+    ws = wb.create_sheet("II.06")
+    _title_block(ws, "II.06c/VPCP/KSTT", "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", unit,
+                 results, 13)
+    for row, c1, c2, text in II06_HEADER:
+        if c2 > c1:
+            ws.merge_cells(start_row=row, start_column=c1, end_row=row, end_column=c2)
+        ws.cell(row, c1, text)
+    for r1, r2, col in II06_VERTICAL_MERGES:
+        ws.merge_cells(start_row=r1, start_column=col, end_row=r2, end_column=col)
+    for col in range(1, 14):
+        ws.cell(9, col, f"({col})")
+        for row in range(6, 10):
+            cell = ws.cell(row, col)
+            cell.font, cell.alignment, cell.border, cell.fill = BOLD, CENTER, BOX, HEAD_FILL
+        ws.cell(9, col).font = ITALIC
+    r = II06_FIRST_DATA_ROW
+    for row in ii06_rows(results):
+        ws.cell(r, 1, row["stt"])
+        ws.cell(r, 2, row["name"])
+        for j, value in enumerate(row["cells"], start=3):
+            ws.cell(r, j, value).number_format = "#,##0"
+        bold = row["kind"] in ("level", "total")
+        for col in range(1, 14):
+            cell = ws.cell(r, col)
+            cell.border = BOX
+            cell.font = BOLD if bold else NORMAL
+            if col == 1:
+                cell.alignment = Alignment(horizontal="center")
+        r += 1
+    ws.column_dimensions["A"].width = 6
+    ws.column_dimensions["B"].width = 38
+    for col in range(3, 14):
+        ws.column_dimensions[get_column_letter(col)].width = 11
+    ws.freeze_panes = f"C{II06_FIRST_DATA_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def write_forms(results: Results, unit: Unit, path: Path, when: datetime | None = None) -> Path:
+    """Write forms.xlsx (one sheet per form the report covers) atomically; return its path."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    sheet_ii06(wb, results, unit)
+    stamp = when or datetime.now()
+    wb.properties.created = wb.properties.modified = stamp.replace(microsecond=0)
+    wb.properties.creator = "tthc-report"
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    wb.save(tmp)
+    tmp.replace(path)
+    return path
