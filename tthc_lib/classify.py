@@ -8,6 +8,7 @@ period's cut-offs.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -29,8 +30,9 @@ EXCLUSIONS = {
     "finished_before_start": "đã có kết quả trước kỳ báo cáo",
     "result_before_receipt": "ngày có kết quả trước ngày tiếp nhận",
     "due_before_receipt": "ngày hẹn trả trước ngày tiếp nhận",
+    "date_in_future": "ngày tiếp nhận hoặc ngày có kết quả sau ngày lập báo cáo",
 }
-DATA_ERRORS = ("result_before_receipt", "due_before_receipt")
+DATA_ERRORS = ("result_before_receipt", "due_before_receipt", "date_in_future")
 
 
 @dataclass
@@ -48,8 +50,10 @@ def _days(s: pd.Series) -> np.ndarray:
     return s.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
 
 
-def classify(table: DossierTable, period: Period) -> ClassifiedTable:
-    """Return the dossiers of `table` that count in `period`, each with intake and outcome."""
+def classify(table: DossierTable, period: Period, today: date | None = None) -> ClassifiedTable:
+    """Return the dossiers of `table` that count in `period`, each with intake and outcome.
+    Rows with impossible dates (result or due before receipt, receipt or result after
+    `today`) are left out and counted as data errors."""
     df = table.df
     start = np.datetime64(period.start, "D")
     end = np.datetime64(period.end, "D")
@@ -59,9 +63,11 @@ def classify(table: DossierTable, period: Period) -> ClassifiedTable:
     has_done = ~np.isnat(done)
 
     reasons = np.full(len(df), "", dtype=object)
+    now = np.datetime64(today or date.today(), "D")
     rules = [  # first matching rule wins; data errors first so they are never silently lost
         ("result_before_receipt", has_done & (done < received)),
         ("due_before_receipt", due < received),
+        ("date_in_future", (received > now) | (has_done & (done > now))),
         ("received_after_end", received > end),
         ("finished_before_start", has_done & (done < start)),
     ]

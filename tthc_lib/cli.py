@@ -7,6 +7,7 @@ use them, so `tthc compute` starts fast.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -14,18 +15,26 @@ from pathlib import Path
 
 def _compute(args) -> int:
     from . import fmt
-    from .classify import classify
+    from .classify import DATA_ERRORS, EXCLUSIONS, classify
     from .compute import compute
-    from .load import load
+    from .load import InputError, load
     from .periods import parse_period
     from .registry import INDICATORS
-    from .report import results_json
     from .schema import LEVEL_LABELS
 
     period = parse_period(args.period)
-    results = compute(classify(load(args.data, sheet=args.sheet), period))
+    ct = classify(load(args.data, sheet=args.sheet), period)
+    errors = {k: n for k, n in ct.excluded.items() if k in DATA_ERRORS}
+    if errors and args.strict:
+        raise InputError("Chế độ --strict: dữ liệu có dòng lỗi:\n" + "\n".join(
+            f"  - {n} hồ sơ: {EXCLUSIONS[k]} (các dòng "
+            f"{', '.join(map(str, ct.excluded_rows[k][:10]))})" for k, n in errors.items()))
+    for k, n in errors.items():
+        print(f"Cảnh báo: {n} hồ sơ không được tính vì {EXCLUSIONS[k]} (các dòng "
+              f"{', '.join(map(str, ct.excluded_rows[k][:10]))}).", file=sys.stderr)
+    results = compute(ct)
     if args.json:
-        print(results_json(results))
+        print(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
         return 0
     levels = list(results.by_level)
     head = f"{'Chỉ tiêu':<52}{'Toàn bộ':>12}" + "".join(
@@ -42,15 +51,20 @@ def _compute(args) -> int:
 
 def _sample(args) -> int:
     from . import sample
+    from .load import InputError
     from .paths import ROOT
 
-    keys = args.keys or list(sample.PROFILES)
+    known = [*sample.PROFILES, sample.MESSY_KEY]
+    keys = args.keys or known
     for key in keys:
-        if key not in sample.PROFILES:
-            raise SystemExit(f"Không có mẫu '{key}'. Có: {', '.join(sample.PROFILES)}")
+        if key not in known:
+            raise InputError(f"Không có mẫu '{key}'. Có: {', '.join(known)}")
         t = time.perf_counter()
-        out = Path(args.out) / f"{key}.csv" if args.out else sample.sample_path(ROOT, key)
-        sample.write(sample.PROFILES[key], out)
+        folder = Path(args.out) if args.out else ROOT / "data" / "samples"
+        if key == sample.MESSY_KEY:
+            out = sample.write_messy(sample.MESSY, folder / f"{key}.xlsx")
+        else:
+            out = sample.write(sample.PROFILES[key], folder / f"{key}.csv")
         print(f"{out} ({time.perf_counter() - t:.1f} s)")
     return 0
 
@@ -91,6 +105,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--period", required=True, help="2023-Q3, 2023-H1, 2023 hoặc A..B")
     c.add_argument("--json", action="store_true", help="in JSON thay cho bảng")
     c.add_argument("--sheet", help="tên trang tính (XLSX)")
+    c.add_argument("--strict", action="store_true", help="dòng có ngày không hợp lý là lỗi")
     c.set_defaults(func=_compute)
     s = sub.add_parser("sample", help="tạo dữ liệu hồ sơ mẫu (mặc định: mọi mẫu đi kèm)")
     s.add_argument("keys", nargs="*", help="mẫu cần tạo, ví dụ bac-giang-2023-Q3")
@@ -124,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     except (InputError, PeriodError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `tthc compute … | head`
+        return 0
     except KeyboardInterrupt:
         print("Đã dừng (Ctrl-C); các báo cáo đã có không bị thay đổi.", file=sys.stderr)
         return 130

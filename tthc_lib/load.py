@@ -8,7 +8,10 @@ in the file, the column and what was expected.
 from __future__ import annotations
 
 import hashlib
+import html
 import io
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,6 +139,48 @@ def _header_score(values: list[object]) -> int:
                 if v is not None and fold(str(v)) in HEADER_LOOKUP})
 
 
+_MERGE = re.compile(r'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _col(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _merged_ranges(path: Path) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Return {sheet name: [(row1, col1, row2, col2), …]} of merged cells (1-based), read
+    from the XLSX's XML (openpyxl's read-only mode, used for speed, does not expose them)."""
+    out: dict[str, list[tuple[int, int, int, int]]] = {}
+    with zipfile.ZipFile(path) as z:
+        book = z.read("xl/workbook.xml").decode("utf-8")
+        rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+        targets = dict(re.findall(r'<Relationship[^>]*Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
+        targets |= {k: v for v, k in re.findall(
+            r'<Relationship[^>]*Target="([^"]+)"[^>]*Id="([^"]+)"', rels)}
+        for name, rid in re.findall(r'<sheet [^>]*name="([^"]+)"[^>]*r:id="([^"]+)"', book):
+            target = targets.get(rid, "").lstrip("/")
+            target = target if target.startswith("xl/") else f"xl/{target}"
+            if target not in z.namelist():
+                continue
+            xml = z.read(target).decode("utf-8", errors="ignore")
+            tail = xml[xml.rfind("<mergeCells"):] if "<mergeCells" in xml else ""
+            out[html.unescape(name)] = [(int(r1), _col(c1), int(r2), _col(c2))
+                                        for c1, r1, c2, r2 in _MERGE.findall(tail)]
+    return out
+
+
+def _fill_merged(raw: pd.DataFrame, ranges) -> pd.DataFrame:
+    """Give every cell of a merged range the value of its top-left cell, as the analyst sees
+    it in Excel (exports merge the field or agency over a group of rows)."""
+    for r1, c1, r2, c2 in ranges:
+        if r1 - 1 >= len(raw) or c1 - 1 >= raw.shape[1]:
+            continue
+        raw.iloc[r1 - 1:r2, c1 - 1:c2] = raw.iat[r1 - 1, c1 - 1]
+    return raw
+
+
 def _read_xlsx(path: Path, sheet: str | None) -> tuple[pd.DataFrame, int]:
     try:
         sheets = pd.read_excel(path, sheet_name=sheet if sheet else None, header=None,
@@ -147,6 +192,11 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[pd.DataFrame, int]:
             from None
     if isinstance(sheets, pd.DataFrame):
         sheets = {sheet: sheets}
+    try:
+        merged = _merged_ranges(path)
+    except (KeyError, zipfile.BadZipFile):
+        merged = {}
+    sheets = {name: _fill_merged(raw, merged.get(str(name), [])) for name, raw in sheets.items()}
     best = None
     for name, raw in sheets.items():
         for i in range(min(len(raw), 30)):  # banner rows ("BÁO CÁO …") may sit above the header

@@ -125,8 +125,3 @@ def build_report(params_path, strict: bool = False, now: datetime | None = None)
             raise InputError("Chế độ --strict: kiểm tra số liệu không đạt:\n"
                              + "\n".join(f"  - {m}" for m in problems))
     return Report(spec, table, ct, results, ids, typed, now or datetime.now())
-
-
-def results_json(results: Results) -> str:
-    """Return the results as the JSON text `tthc compute --json` prints."""
-    return json.dumps(results.to_json(), ensure_ascii=False, indent=2)

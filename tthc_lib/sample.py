@@ -10,6 +10,7 @@ groups).
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -375,6 +376,42 @@ def write(profile: Profile, path: Path) -> Path:
     return path
 
 
-def sample_path(root: Path, key: str) -> Path:
-    """Return where the bundled sample `key` (e.g. 'bac-giang-2023-Q3') is written."""
-    return root / "data" / "samples" / f"{key}.csv"
+MESSY_KEY = "mau-loi-2023-Q3"
+MESSY = synthetic_profile("mau-loi", "Bắc Kạn", "2023-Q3", 8_000, seed=7)
+
+
+def write_messy(profile: Profile, path: Path) -> Path:
+    """Write an export as untidy as real ones: XLSX with banner rows above the header and a
+    notes sheet, personal columns, NFD text and non-breaking spaces in categories, exact
+    duplicate rows, and a few rows whose dates are impossible (result or due date before
+    receipt)."""
+    from openpyxl import Workbook
+
+    df = generate(profile)
+    rng = np.random.default_rng(profile.seed + 1)
+    n = len(df)
+    nfd = rng.random(n) < 0.2
+    df.loc[nfd, "Lĩnh vực"] = df.loc[nfd, "Lĩnh vực"].map(
+        lambda s: unicodedata.normalize("NFD", s))
+    nbsp = rng.random(n) < 0.1
+    df.loc[nbsp, "Cấp thực hiện"] = "\u00a0" + df.loc[nbsp, "Cấp thực hiện"].str.upper() + " "
+    finished = df.index[df["Ngày có kết quả"] != ""]
+    broken = rng.choice(finished, 5, replace=False)
+    df.loc[broken[:3], "Ngày có kết quả"] = "01/01/2023 08:00"  # before receipt
+    df.loc[broken[3:], "Ngày hẹn trả"] = "02/01/2023 17:00"
+    df = pd.concat([df, df.iloc[[10, 20]]]).sort_values("STT", kind="stable")
+    wb = Workbook(write_only=True)
+    notes = wb.create_sheet("Ghi chú")
+    notes.append(["Dữ liệu xuất từ Hệ thống thông tin giải quyết TTHC tỉnh"])
+    ws = wb.create_sheet("Danh sách hồ sơ")
+    ws.append([f"UBND TỈNH {profile.province.upper()}"])
+    ws.append([f"BÁO CÁO DANH SÁCH HỒ SƠ THỦ TỤC HÀNH CHÍNH {profile.period}"])
+    ws.append([])
+    ws.append(list(df.columns))
+    for row in df.itertuples(index=False):
+        ws.append(list(row))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    wb.save(tmp)
+    tmp.replace(path)
+    return path
