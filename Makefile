@@ -32,7 +32,7 @@ data/samples/bac-giang-2023-Q3.csv: $(STAMP) tthc_lib/sample.py tthc_lib/sample_
 sample: data/samples/bac-giang-2023-Q3.csv
 
 report: sample system-deps
-	$(TTHC) batch params/ --period 2023-Q3 --pdf
+	$(TTHC) batch params/ --pdf
 
 report-one: sample
 	$(TTHC) report params/bac-giang/2023-Q3.yaml

@@ -10,7 +10,8 @@
 
 # %% [markdown]
 # Báo cáo kiểm soát TTHC, một cửa, một cửa liên thông của một đơn vị trong một kỳ.
-# Chạy bằng `tthc report params/<đơn vị>/<kỳ>.yaml`; mọi công thức nằm trong `tthc_lib`.
+# Chạy bằng `tthc report params/<đơn vị>/<kỳ>.yaml`; mọi công thức, mẫu câu và biểu đồ
+# nằm trong `tthc_lib`.
 
 # %% tags=["parameters"]
 params_path: str = "../params/bac-giang/2023-Q3.yaml"  # tệp tham số của đơn vị và kỳ báo cáo
@@ -28,7 +29,13 @@ show.html(rep.title_html())
 show.html(rep.quality_html())
 
 # %%
-show.html(rep.section_i6_html())
+show.html(rep.intro_html() + rep.sections_html("impact", "appraisal", "publication"))
+
+# %%
+show.charts(charts.figure_charts(rep.figures))
+
+# %%
+show.html(rep.sections_html("review", "feedback", "results"))
 
 # %%
 show.html(rep.ii06_html())
@@ -41,6 +48,16 @@ show.chart(charts.on_time_rate_by_field(rep.results))
 
 # %%
 show.chart(charts.intake_by_week(rep.results))
+
+# %%
+show.html(rep.sections_html("one_stop", "online"))
+
+# %%
+show.chart(charts.online_rates(rep.results))
+
+# %%
+show.html(rep.sections_html("communication", "inspection", "other", "assessment",
+                            "directions", "recommendations") + rep.closing_html())
 
 # %%
 show.html(rep.provenance_html())

@@ -53,3 +53,22 @@ def bac_giang_csv(tmp_path_factory) -> Path:
     """The Bắc Giang 2023-Q3 sample export, generated once."""
     out = tmp_path_factory.mktemp("samples") / "bac-giang-2023-Q3.csv"
     return sample.write(sample.BAC_GIANG_2023_Q3, out)
+
+
+@pytest.fixture(scope="session")
+def bac_kan_csv(tmp_path_factory) -> Path:
+    """The Bắc Kạn Department of Justice 2023 sample export, generated once."""
+    out = tmp_path_factory.mktemp("samples") / "bac-kan-stp-2023.csv"
+    return sample.write(sample.BAC_KAN_STP_2023, out)
+
+
+def bundled_params(name: str, data: Path, tmp: Path) -> Path:
+    """Return a copy of a bundled params file whose `data:` points at `data`."""
+    import yaml
+
+    src = Path(__file__).parent.parent / "params" / name
+    raw = yaml.safe_load(src.read_text(encoding="utf-8"))
+    raw["data"] = str(data)
+    out = tmp / name.replace("/", "-")
+    out.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return out

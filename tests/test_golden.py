@@ -9,8 +9,9 @@ import pytest
 from tthc_lib.classify import classify
 from tthc_lib.compute import compute
 from tthc_lib.load import load
-from tthc_lib.narrative import ii06_rows, render, section_i6_context
+from tthc_lib.narrative import ii06_rows, render, results_view
 from tthc_lib.periods import parse_period
+from tthc_lib.sections import BY_KEY
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLDEN = FIXTURES / "golden"
@@ -40,6 +41,8 @@ def test_ii06_table_golden(results):
                                     scope="toàn tỉnh", period_label="Quý III/2023"))
 
 
-def test_section_i6_golden(results):
-    check("i6_small.html", render("i6_results.html.j2",
-                                  **section_i6_context(results, "toàn tỉnh")))
+def test_section_results_golden(results):
+    view = results_view("a", "Tình hình, kết quả giải quyết TTHC toàn tỉnh", results)
+    check("i6_small.html", render("s_results.html.j2", s=BY_KEY["results"], num=6,
+                                  views=[view], postal=None, postal_letter="", window=None,
+                                  t={"results": "", "interconnected": ""}))

@@ -14,15 +14,26 @@ def test_ids_are_unique_and_cover_the_spine():
     assert SPINE_IDS <= set(ids)
 
 
-def test_every_ratio_names_existing_count_indicators():
+def test_every_ratio_names_existing_count_indicators_of_its_own_source():
     for ind in INDICATORS:
         assert ind.label_vi and ind.form and ind.unit
         if ind.kind == "ratio":
-            assert REGISTRY[ind.numerator].kind == "count"
-            assert REGISTRY[ind.denominator].kind == "count"
+            for part in (ind.numerator, ind.denominator):
+                assert REGISTRY[part].kind == "count" and REGISTRY[part].source == ind.source
             assert ind.unit == "%"
         else:
-            assert ind.numerator is None and ind.unit == "hồ sơ"
+            assert ind.numerator is None
+            assert ind.source == "figure" or ind.unit == "hồ sơ"
+
+
+def test_figure_identities_and_mirrors_refer_to_registered_ids():
+    from tthc_lib.registry import FIGURE_IDENTITIES, FIGURE_MIRRORS, FIGURES
+
+    figures = {f.id for f in FIGURES}
+    for left, right in FIGURE_IDENTITIES:
+        assert set(left) | set(right) <= figures
+    for fig, data in FIGURE_MIRRORS.items():
+        assert fig in figures and REGISTRY[data].source == "data"
 
 
 def test_identities_and_form_columns_refer_to_counts():

@@ -29,7 +29,7 @@ def timeliness_by_level(results: Results) -> Figure:
     """Return stacked bars of resolved dossiers per level: early, on time, late."""
     fig = Figure(figsize=(7.5, 2.8), dpi=110)
     ax = fig.add_subplot()
-    levels = list(results.by_level)
+    levels = [lv for lv, v in results.by_level.items() if v["received_total"]]
     labels = [LEVEL_LABELS[lv] for lv in levels][::-1]
     left = [0] * len(levels)
     parts = (("resolved_early", "Trước hạn", "early"), ("resolved_on_time", "Đúng hạn", "on_time"),
@@ -100,3 +100,58 @@ def png(fig: Figure) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", metadata={"Software": None})
     return buf.getvalue()
+
+
+def _bars(title: str, labels: list[str], values: list[float], note: str = "",
+          percent: bool = False) -> Figure:
+    fig = Figure(figsize=(7.5, 0.45 * len(labels) + 1.1), dpi=110)
+    ax = fig.add_subplot()
+    ax.barh(labels[::-1], values[::-1], color=COLORS["bar"])
+    show = (lambda v: fmt.percent(v)) if percent else fmt.number
+    for y, v in enumerate(values[::-1]):
+        ax.text(v, y, f" {show(v)}", va="center", fontsize=8)
+    ax.set_xlim(0, max(values + [1]) * 1.2)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: fmt.percent(x, 0)) if percent
+                                 else VN_NUMBER)
+    ax.set_title(title + ("\n" if note else ""), loc="left", fontweight="bold")
+    if note:
+        ax.text(0, 1.02, note, transform=ax.transAxes, fontsize=8, color="#555")
+    fig.tight_layout()
+    return fig
+
+
+def online_rates(results: Results) -> Figure:
+    """Return bars of the e-government rates computed from the dossiers: the official online
+    rate, the rate over online public services only, digitised, paid online."""
+    n = results.indicators
+    rows = [("Trực tuyến (cách tính chính thức)", n["online_rate"]),
+            ("Trực tuyến (chỉ TTHC có DVC trực tuyến)", n["online_rate_dvc"]),
+            ("Hồ sơ được số hóa", n["digitised_rate"]),
+            ("Thanh toán trực tuyến", n["paid_online_rate"])]
+    rows = [(k, v) for k, v in rows if v is not None]
+    return _bars("Thực hiện TTHC trên môi trường điện tử (từ dữ liệu hồ sơ)",
+                 [r[0] for r in rows], [r[1] for r in rows],
+                 "cách tính chính thức tính cả hồ sơ của TTHC chỉ cung cấp thông tin trực tuyến "
+                 "ở mẫu số", percent=True)
+
+
+def figure_charts(figures: dict) -> list[Figure]:
+    """Return charts of the typed figures that have enough parts to draw (TTHC catalogue by
+    origin and level; review and simplification)."""
+    out = []
+    cat = [(label, figures[k]) for k, label in (
+        ("tthc_central", "Do Trung ương quy định"), ("tthc_local", "Do địa phương quy định"),
+        ("tthc_level_tinh", "Cấp tỉnh"), ("tthc_other_agency", "Cấp tỉnh, cơ quan khác"),
+        ("tthc_level_huyen", "Cấp huyện"), ("tthc_level_xa", "Cấp xã")) if k in figures]
+    if len(cat) >= 2:
+        out.append(_bars("TTHC thuộc thẩm quyền theo nguồn quy định và theo cấp",
+                         [c[0] for c in cat], [c[1] for c in cat],
+                         f"tổng số {fmt.number(figures.get('tthc_total'))} TTHC"))
+    rev = [(label, figures[k]) for k, label in (
+        ("review_planned", "Giao rà soát"), ("review_reviewed", "Đã rà soát"),
+        ("review_proposed", "Kiến nghị đơn giản hóa"), ("review_approved", "Được phê duyệt"),
+        ("review_rejected", "Không đáp ứng yêu cầu"),
+        ("review_no_proposal", "Không đề xuất")) if k in figures]
+    if len(rev) >= 2:
+        out.append(_bars("Rà soát, đơn giản hóa TTHC", [r[0] for r in rev], [r[1] for r in rev]))
+    return out

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 
 from . import fmt
 from .compute import Results, Values
-from .registry import COUNTS, IDENTITIES, REGISTRY
+from .registry import (
+    COUNTS,
+    FIGURE_IDENTITIES,
+    FIGURE_MIRRORS,
+    FIGURES,
+    IDENTITIES,
+    REGISTRY,
+)
 from .schema import LEVEL_LABELS
 
 
@@ -50,9 +57,58 @@ def identities(results: Results) -> list[Finding]:
     return out
 
 
-def typed_figures(figures: dict[str, float], results: Results) -> list[Finding]:
-    """Return findings where typed figures disagree with each other or with the data."""
+def figure_values(typed: dict[str, float]) -> dict[str, float | None]:
+    """Return the typed figures plus every figure ratio recomputed from its typed parts
+    (a typed ratio is replaced by the recomputed one; `typed` keeps what was published)."""
+    values: dict[str, float | None] = {k: v for k, v in typed.items()
+                                       if REGISTRY[k].kind == "count"}
+    for ind in FIGURES:
+        if ind.kind == "ratio" and ind.numerator in values and ind.denominator in values:
+            den = values[ind.denominator]
+            values[ind.id] = 100.0 * values[ind.numerator] / den if den else None
+    return values
+
+
+def typed_figures(figures: dict[str, float], results: Results,
+                  extra: dict[str, tuple[float, str]] | None = None) -> list[Finding]:
+    """Return findings where typed figures disagree with each other or with the data.
+    `extra` maps a typed figure id to (value computed from the data, how it was computed)."""
     out = []
+    values = figure_values(figures)
+    for left, right in FIGURE_IDENTITIES:
+        terms = left + right
+        if all(t in figures for t in terms):
+            a, b = sum(figures[t] for t in left), sum(figures[t] for t in right)
+            if a != b:
+                def side(ids):
+                    return " + ".join(f"{REGISTRY[t].label_vi} {fmt.number(figures[t])}"
+                                      for t in ids)
+                out.append(Finding(f"figure-identity:{'+'.join(left)}", False,
+                                   f"Số liệu đã nhập không khớp nhau: {side(left)} ≠ "
+                                   f"{side(right)} (= {fmt.number(b)})."))
+    for key, typed in figures.items():
+        ind = REGISTRY[key]
+        if ind.source == "figure" and ind.kind == "ratio" and values.get(key) is not None:
+            if round(typed, 1) != round(values[key], 1):
+                out.append(Finding(
+                    f"figure-ratio:{key}", False,
+                    f"{ind.label_vi}: số đã công bố {fmt.percent(typed)}, tính lại từ "
+                    f"{fmt.number(figures[ind.numerator])}/{fmt.number(figures[ind.denominator])}"
+                    f" là {fmt.percent(values[key])}."))
+        if key in FIGURE_MIRRORS:
+            data_id = FIGURE_MIRRORS[key]
+            computed = results.indicators[data_id]
+            if computed != typed:
+                out.append(Finding(
+                    f"figure-vs-data:{key}", False,
+                    f"{ind.label_vi}: số đã công bố {fmt.number(typed)}, dữ liệu hồ sơ cho "
+                    f"{fmt.number(computed)} ({REGISTRY[data_id].label_vi})."))
+    for key, (computed, how) in (extra or {}).items():
+        if key in figures and figures[key] != computed:
+            out.append(Finding(f"figure-vs-data:{key}", False,
+                               f"{REGISTRY[key].label_vi}: số đã công bố "
+                               f"{fmt.number(figures[key])}, dữ liệu hồ sơ cho "
+                               f"{fmt.number(computed)} ({how})."))
     for left, parts in IDENTITIES:
         if left in figures and all(p in figures for p in parts):
             ok, text = _identity_text(figures, left, parts)
@@ -62,6 +118,8 @@ def typed_figures(figures: dict[str, float], results: Results) -> list[Finding]:
                                    f"Số liệu đã nhập/công bố không khớp nhau — {text} = {total}."))
     for key, typed in figures.items():
         ind = REGISTRY[key]
+        if ind.source != "data":
+            continue
         computed = results.indicators.get(key)
         if computed is None:
             continue

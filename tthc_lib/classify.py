@@ -15,12 +15,18 @@ import pandas as pd
 
 from .load import ROW, DossierTable, InputError
 from .periods import Period
-from .schema import C
+from .schema import SERVICE_LEVEL_LOOKUP, SERVICE_LEVELS, C, fold
 
 INTAKE = "intake"  # new | carried
 OUTCOME = "outcome"  # early | on_time | late | pending_in_time | pending_overdue
 CHANNEL_GROUP = "channel_group"  # online | offline (direct + postal)
 WEEK = "week"  # Monday of the week of receipt (new dossiers)
+SERVICE = "service"  # full | partial | info | unknown: the procedure's online-service level
+POSTAL = "postal_return"  # yes | no: result returned by public postal service
+DIGITISED = "digitised"  # yes | no
+PAID_ONLINE = "paid_online"  # yes | no
+GROUP = "interconnected"  # yes | no: belongs to an interconnected service group
+ATTRIBUTES = (SERVICE, POSTAL, DIGITISED, PAID_ONLINE, GROUP)
 
 OUTCOMES = ("early", "on_time", "late", "pending_in_time", "pending_overdue")
 
@@ -90,6 +96,7 @@ def classify(table: DossierTable, period: Period, today: date | None = None) -> 
     out[CHANNEL_GROUP] = pd.Categorical(
         np.where(out[C.kenh_nop].astype(str) == "truc_tuyen", "online", "offline"),
         categories=["online", "offline"])
+    _attributes(out)
     monday = r - ((r.astype("datetime64[D]").view("int64") - 4) % 7)  # 1970-01-05 was a Monday
     out[WEEK] = monday.astype("datetime64[ns]")
     excluded, rows = {}, {}
@@ -112,3 +119,29 @@ def _check_levels(df: pd.DataFrame, period: Period, source: str) -> None:
         f"'{stray[C.cap].iloc[0]}' (dòng {rows}). Cột 'Cấp thực hiện' (cap) chỉ nhận: "
         f"{', '.join(period.levels)}."
     )
+
+
+def _yes_no(values: pd.Series) -> pd.Categorical:
+    return pd.Categorical(np.where(values.fillna(False).astype(bool), "yes", "no"),
+                          categories=["yes", "no"])
+
+
+def _attributes(out: pd.DataFrame) -> None:
+    """Add the per-dossier attributes that §I.6–I.8 count (service level, postal return,
+    digitised, paid online, interconnected group)."""
+    codes, uniques = pd.factorize(out[C.muc_do_dvc].astype(str))
+    levels = np.array([SERVICE_LEVEL_LOOKUP.get(fold(u), "unknown") for u in uniques] or
+                      ["unknown"], dtype=object)
+    out[SERVICE] = pd.Categorical(levels[codes] if len(out) else [],
+                                  categories=list(SERVICE_LEVELS))
+    out[POSTAL] = _yes_no(out[C.tra_kq_buu_chinh])
+    out[DIGITISED] = _yes_no(out[C.da_so_hoa])
+    out[PAID_ONLINE] = _yes_no(out[C.thanh_toan_truc_tuyen])
+    out[GROUP] = pd.Categorical(np.where(out[C.nhom_lien_thong].astype(str).str.strip() != "",
+                                         "yes", "no"), categories=["yes", "no"])
+
+
+def subset(ct: ClassifiedTable, mask) -> ClassifiedTable:
+    """Return the classified dossiers selected by a boolean mask (same period and table)."""
+    return ClassifiedTable(ct.df[np.asarray(mask)].reset_index(drop=True), ct.period,
+                           ct.excluded, ct.excluded_rows, ct.table)

@@ -42,7 +42,7 @@ def _compute(args) -> int:
     print(f"Kỳ {period.label_vi}: {fmt.day(period.start)} – {fmt.day(period.end)}")
     print(head)
     print("-" * len(head))
-    for ind in INDICATORS:
+    for ind in (i for i in INDICATORS if i.source == "data"):
         show = fmt.percent if ind.kind == "ratio" else fmt.number
         cells = [results.indicators[ind.id]] + [results.by_level[lv][ind.id] for lv in levels]
         print(f"{ind.label_vi[:51]:<52}" + "".join(f"{show(c):>12}" for c in cells))

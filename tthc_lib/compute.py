@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .classify import CHANNEL_GROUP, INTAKE, OUTCOME, WEEK, ClassifiedTable
+from .classify import ATTRIBUTES, CHANNEL_GROUP, INTAKE, OUTCOME, WEEK, ClassifiedTable
 from .periods import Period
 from .registry import COUNTS, RATIOS
 from .schema import LEVELS, C
 
 Values = dict[str, float | int | None]
-DIMS = (INTAKE, CHANNEL_GROUP, OUTCOME)
+DIMS = (INTAKE, CHANNEL_GROUP, OUTCOME, *ATTRIBUTES)
 
 
 @dataclass

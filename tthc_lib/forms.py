@@ -7,7 +7,6 @@ the registry (`FORM_II06_COLUMNS`) and `narrative.ii06_rows`, the same as the HT
 from __future__ import annotations
 
 import os
-from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -71,9 +70,9 @@ def _title_block(ws, form: str, title: str, unit: Unit, results: Results, width:
     ws["H5"].alignment = Alignment(horizontal="right")
 
 
-def sheet_ii06(wb: Workbook, results: Results, unit: Unit) -> None:
+def sheet_ii06(wb: Workbook, results: Results, unit: Unit, name: str = "II.06") -> None:
     """Add sheet II.06: results of handling dossiers, by level and field."""
-    ws = wb.create_sheet("II.06")
+    ws = wb.create_sheet(name)
     _title_block(ws, "II.06c/VPCP/KSTT", "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", unit,
                  results, 13)
     for row, c1, c2, text in II06_HEADER:
@@ -113,12 +112,75 @@ def sheet_ii06(wb: Workbook, results: Results, unit: Unit) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def write_forms(results: Results, unit: Unit, path: Path, when: datetime | None = None) -> Path:
-    """Write forms.xlsx (one sheet per form the report covers) atomically; return its path."""
+FIGURE_FORMS = {  # sheet -> (form number, title)
+    "II.01b": ("II.01b/VPCP/KSTT", "KẾT QUẢ ĐÁNH GIÁ TÁC ĐỘNG TTHC QUY ĐỊNH TẠI DỰ THẢO VĂN BẢN "
+               "QPPL"),
+    "II.02c": ("II.02c/VPCP/KSTT", "KẾT QUẢ THẨM ĐỊNH, THẨM TRA TTHC QUY ĐỊNH TẠI DỰ THẢO VĂN "
+               "BẢN QPPL"),
+    "III.03b": ("III.03b/VPCP/KSTT", "KẾT QUẢ CÔNG BỐ, CÔNG KHAI TTHC"),
+    "II.04b": ("II.04b/VPCP/KSTT", "KẾT QUẢ RÀ SOÁT, ĐƠN GIẢN HÓA TTHC"),
+    "II.05b": ("II.05b/VPCP/KSTT", "KẾT QUẢ TIẾP NHẬN, XỬ LÝ PHẢN ÁNH, KIẾN NGHỊ VỀ QUY ĐỊNH "
+               "HÀNH CHÍNH"),
+    "II.07b": ("II.07b/VPCP/KSTT", "SỐ LƯỢNG TTHC THỰC HIỆN THEO CƠ CHẾ MỘT CỬA, MỘT CỬA LIÊN "
+               "THÔNG"),
+    "II.08": ("II.08/VPCP/KSTT", "TÌNH HÌNH, KẾT QUẢ THỰC HIỆN TTHC TRÊN MÔI TRƯỜNG ĐIỆN TỬ"),
+}
+
+
+def sheet_figures(wb: Workbook, sheet: str, rows: list[tuple[str, str, object]], unit: Unit,
+                  results: Results) -> None:
+    """Add a sheet listing a form's indicators: STT, indicator, value, unit of count."""
+    form, title = FIGURE_FORMS[sheet]
+    ws = wb.create_sheet(sheet)
+    _title_block(ws, form, title, unit, results, 8)
+    ws["H5"] = None
+    for col, text in enumerate(("STT", "Chỉ tiêu", "Số liệu", "Đơn vị tính"), start=1):
+        cell = ws.cell(7, col, text)
+        cell.font, cell.alignment, cell.border, cell.fill = BOLD, CENTER, BOX, HEAD_FILL
+    for i, (label, unit_of, value) in enumerate(rows, start=1):
+        r = 7 + i
+        ws.cell(r, 1, i).alignment = Alignment(horizontal="center")
+        ws.cell(r, 2, label)
+        cell = ws.cell(r, 3, round(value, 1) if isinstance(value, float) else value)
+        cell.number_format = "0.0" if isinstance(value, float) else "#,##0"
+        ws.cell(r, 4, unit_of)
+        for col in range(1, 5):
+            ws.cell(r, col).border = BOX
+            ws.cell(r, col).font = NORMAL
+    ws.column_dimensions["A"].width = 6
+    ws.column_dimensions["B"].width = 70
+    ws.column_dimensions["C"].width = 14
+    ws.column_dimensions["D"].width = 14
+
+
+def write_forms(report, path: Path) -> Path:
+    """Write forms.xlsx atomically: sheet II.06 (and, for a department, II.06 of its own
+    fields), then one sheet per other form the report has figures for; return its path."""
+    from .registry import INDICATORS
+
+    unit, results = report.spec.unit, report.results
     wb = Workbook()
     wb.remove(wb.active)
     sheet_ii06(wb, results, unit)
-    stamp = when or datetime.now()
+    if report.own is not None:
+        sheet_ii06(wb, report.own, unit, "II.06 (lĩnh vực của đơn vị)")
+    by_form: dict[str, list] = {}
+    for ind in INDICATORS:
+        sheet = ind.form.split("/")[0]
+        if sheet not in FIGURE_FORMS:
+            continue
+        if ind.source == "figure" and report.figures.get(ind.id) is not None:
+            by_form.setdefault(sheet, []).append((ind.label_vi, ind.unit,
+                                                  report.figures[ind.id]))
+        elif ind.source == "data" and sheet == "II.08":
+            value = results.indicators.get(ind.id)
+            if value is not None:
+                by_form.setdefault(sheet, []).append((f"{ind.label_vi} (tính từ dữ liệu hồ sơ)",
+                                                      ind.unit, value))
+    for sheet in FIGURE_FORMS:
+        if sheet in by_form:
+            sheet_figures(wb, sheet, by_form[sheet], unit, results)
+    stamp = report.generated_at
     wb.properties.created = wb.properties.modified = stamp.replace(microsecond=0)
     wb.properties.creator = "tthc-report"
     path = Path(path)

@@ -7,18 +7,22 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 import yaml
 
 from . import checks, fmt
 from .checks import Finding
-from .classify import DATA_ERRORS, EXCLUSIONS, ClassifiedTable, classify
+from .classify import DATA_ERRORS, EXCLUSIONS, GROUP, ClassifiedTable, classify, subset
 from .compute import Results, compute
 from .load import DossierTable, InputError, load
-from .narrative import ii06_rows, render, section_i6_context
+from .narrative import ii06_rows, ranked_late, render, results_view
+from .schema import C
+from .sections import BY_KEY, SECTIONS, TEXT_KEYS, present
 from .spec import ReportSpec, load_spec
 
 
@@ -41,37 +45,126 @@ class Report:
     identities: list[Finding]
     typed: list[Finding]
     generated_at: datetime
+    figures: dict = field(default_factory=dict)  # typed figures + recomputed figure ratios
+    own: Results | None = None  # department: its own fields, without interconnected groups
+    window: dict | None = None  # interconnected groups in the window the report names
+    previous: Results | None = None
+
+    # ------------------------------------------------------------------ helpers
+    def _ctx(self, **extra) -> dict:
+        p = self.spec.period
+        text = defaultdict(str, {k: "" for k in TEXT_KEYS} | self.spec.text)
+        return {"unit": self.spec.unit, "period_label": p.label_vi, "start": fmt.day(p.start),
+                "end": fmt.day(p.end), "t": text, "n": self.results.indicators,
+                "f": self.figures, "published": defaultdict(lambda: None, self.spec.figures),
+                "pad": self.spec.pad_small_numbers, **extra}
+
+    def present_sections(self, part: str | None = None) -> list:
+        """Return the sections this report shows (of one part, I–IV, when given)."""
+        return [s for s in SECTIONS if (part is None or s.part == part)
+                and present(s, self.spec.figures, self.spec.text)]
 
     # ------------------------------------------------------------------ HTML parts
     def title_html(self) -> str:
-        p = self.spec.period
-        return render("title.html.j2", unit=self.spec.unit, period_label=p.label_vi,
-                      scope_phrase=self.spec.unit.title_phrase, start=fmt.day(p.start),
-                      end=fmt.day(p.end), place=self.spec.unit.place,
-                      today=f"{self.generated_at:%d} tháng {self.generated_at:%m} năm "
-                            f"{self.generated_at:%Y}")
+        g = self.generated_at
+        return render("title.html.j2", **self._ctx(
+            scope_phrase=self.spec.unit.title_phrase, place=self.spec.unit.place,
+            today=f"{g:%d} tháng {g:%m} năm {g:%Y}"))
 
     def quality_html(self) -> str:
-        ct, p = self.classified, self.spec.period
+        ct = self.classified
         excluded = [{"reason": EXCLUSIONS[k], "count": n, "error": k in DATA_ERRORS,
                      "rows": ", ".join(map(str, ct.excluded_rows[k][:10]))}
                     for k, n in ct.excluded.items()]
         return render(
-            "data_quality.html.j2", source=self.table.source, rows_read=self.table.rows_read,
-            rows_used=len(ct.df), start=fmt.day(p.start), end=fmt.day(p.end),
-            duplicates=self.table.identical_duplicates, excluded=excluded,
-            personal=self.table.personal_dropped,
-            ok_count=sum(f.ok for f in self.identities), total_count=len(self.identities),
-            failed=[f for f in self.identities if not f.ok], typed=self.typed,
-            figures_count=len(self.spec.figures))
+            "data_quality.html.j2", **self._ctx(
+                source=self.table.source, rows_read=self.table.rows_read,
+                rows_used=len(ct.df), duplicates=self.table.identical_duplicates,
+                excluded=excluded, personal=self.table.personal_dropped,
+                ok_count=sum(f.ok for f in self.identities), total_count=len(self.identities),
+                failed=[f for f in self.identities if not f.ok], typed=self.typed,
+                figures_count=len(self.spec.figures)))
 
-    def section_i6_html(self) -> str:
-        return render("i6_results.html.j2",
-                      **section_i6_context(self.results, self.spec.unit.scope_phrase))
+    def intro_html(self) -> str:
+        return render("intro.html.j2", **self._ctx())
+
+    def section_html(self, key: str) -> str:
+        """Return one section's HTML, numbered as in this report, or '' when absent."""
+        section = BY_KEY[key]
+        shown = self.present_sections(section.part)
+        if section not in shown:
+            return ""
+        extra = {"s": section, "num": shown.index(section) + 1,
+                 "has": any(k in self.spec.figures for k in section.figures)}
+        if key == "results":
+            extra |= self._results_ctx()
+        if key == "online" and self.own is not None:  # a department's own online services
+            extra["n"] = self.own.indicators
+        if key == "assessment":
+            extra |= self._assessment_ctx()
+        return render(section.template, **self._ctx(**extra))
+
+    def sections_html(self, *keys: str) -> str:
+        """Return the HTML of several sections, in the order given."""
+        return "\n".join(h for h in (self.section_html(k) for k in keys) if h)
+
+    def _results_ctx(self) -> dict:
+        unit = self.spec.unit
+        letters = iter("abcdefgh")
+        groups = unit.groups_label or "các nhóm TTHC liên thông do đơn vị quản lý"
+        if self.own is not None:
+            views = [
+                results_view(next(letters), "Tổng số hồ sơ TTHC đã tiếp nhận trong kỳ báo cáo "
+                             f"(đối với tất cả các lĩnh vực TTHC thuộc thẩm quyền giải quyết "
+                             f"{unit.scope_phrase})", self.own, levels=False, carried_split=True),
+                results_view(next(letters), "Tổng số hồ sơ TTHC đã tiếp nhận trong kỳ báo cáo "
+                             f"(đối với tất cả các lĩnh vực TTHC thuộc thẩm quyền giải quyết "
+                             f"{unit.scope_phrase} và {groups})",
+                             self.results, levels=False, carried_split=True)]
+        else:
+            views = [results_view(next(letters), "Tình hình, kết quả giải quyết TTHC "
+                                  f"{unit.scope_phrase}", self.results)]
+        postal = (self.own or self.results).indicators["postal_returns"]
+        ctx = {"views": views, "postal": postal if self.own is not None else None,
+               "postal_letter": next(letters) if self.own is not None else ""}
+        if self.window:
+            ctx["window"] = self.window | {"letter": next(letters),
+                                           "scope": unit.scope_phrase}
+        else:
+            ctx["window"] = None
+        return ctx
+
+    def _assessment_ctx(self) -> dict:
+        late_total, fields = ranked_late(self.results.by_field, top=3, prefix="lĩnh vực ")
+        _, agencies = ranked_late(self.results.by_agency, top=3)
+        prev = None
+        if self.previous is not None:
+            a, b = self.previous.indicators, self.results.indicators
+
+            def change(key, rate=False):
+                if a[key] is None or b[key] is None:
+                    return "không so sánh được"
+                if rate:
+                    d = b[key] - a[key]
+                    return f"{'tăng' if d >= 0 else 'giảm'} {fmt.decimal(abs(d))} điểm phần " \
+                           f"trăm ({fmt.percent(a[key])} → {fmt.percent(b[key])})"
+                d = b[key] - a[key]
+                pct = f" ({fmt.percent(100.0 * d / a[key])})" if a[key] else ""
+                return f"{'tăng' if d >= 0 else 'giảm'} {fmt.number(abs(d))} hồ sơ{pct}"
+
+            prev = {"label": self.previous.period.label_vi,
+                    "received_change": change("received_total"),
+                    "on_time_change": change("on_time_rate", rate=True),
+                    "online_change": change("online_rate", rate=True)}
+        return {"late_total": late_total, "late_fields": fields, "late_agencies": agencies,
+                "previous": prev}
 
     def ii06_html(self) -> str:
         return render("ii06_table.html.j2", rows=ii06_rows(self.results),
                       scope=self.spec.unit.scope_phrase, period_label=self.spec.period.label_vi)
+
+    def closing_html(self) -> str:
+        return render("closing.html.j2", **self._ctx())
 
     def provenance_html(self) -> str:
         p = self.spec.period
@@ -82,21 +175,22 @@ class Report:
             version=tool_version(), generated_at=f"{self.generated_at:%d/%m/%Y %H:%M}",
             params_text=yaml.safe_dump(self.spec.raw, allow_unicode=True, sort_keys=False))
 
+    # ------------------------------------------------------------------ files
     def save(self, folder) -> None:
         """Write forms.xlsx and results.json (all figures, for scripts and the batch index)
         into `folder`."""
-        from pathlib import Path
-
         from .forms import write_forms
 
         folder = Path(folder)
-        write_forms(self.results, self.spec.unit, folder / "forms.xlsx", self.generated_at)
+        write_forms(self, folder / "forms.xlsx")
         summary = {"unit": {"slug": self.spec.unit.slug, "name": self.spec.unit.name},
                    "period": {"code": self.spec.period.code, "label": self.spec.period.label_vi,
                               **self.spec.period.as_dict()},
                    "headline": self.headline(),
                    "checks_failed": sum(not f.ok for f in self.identities + self.typed),
-                   "results": self.results.to_json()}
+                   "figures": self.figures,
+                   "results": self.results.to_json(),
+                   "own_fields": self.own.to_json() if self.own else None}
         (folder / "results.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1),
                                              encoding="utf-8")
 
@@ -107,6 +201,14 @@ class Report:
                                   "online_rate")}
 
 
+def _window(ct: ClassifiedTable, start, end) -> dict:
+    received = ct.df[C.ngay_tiep_nhan].dt.normalize()
+    in_window = (ct.df[GROUP] == "yes") & (received >= str(start)) & (received <= str(end))
+    groups = compute(subset(ct, ct.df[GROUP] == "yes")).indicators
+    return {"start": fmt.day(start), "end": fmt.day(end), "count": int(in_window.sum()),
+            "resolved": groups["resolved_total"], "late": groups["resolved_late"]}
+
+
 def build_report(params_path, strict: bool = False, now: datetime | None = None) -> Report:
     """Return the Report for a params YAML. With `strict`, failed checks and rows with data
     errors raise InputError instead of being listed in the report."""
@@ -114,8 +216,16 @@ def build_report(params_path, strict: bool = False, now: datetime | None = None)
     table = load(spec.data, sheet=spec.sheet)
     ct = classify(table, spec.period)
     results = compute(ct)
+    own = compute(subset(ct, ct.df[GROUP] == "no")) if spec.unit.kind == "department" else None
+    window = _window(ct, *spec.interconnected_window) if spec.interconnected_window else None
+    previous = None
+    if spec.previous:
+        data, period, sheet = spec.previous
+        previous = compute(classify(load(data, sheet=sheet), period))
+    extra = {"interconnected_window_total": (window["count"], "hồ sơ nhóm liên thông tiếp nhận "
+                                             "trong khoảng thời gian đó")} if window else {}
     ids = checks.identities(results)
-    typed = checks.typed_figures(spec.figures, results)
+    typed = checks.typed_figures(spec.figures, own or results, extra)
     if strict:
         problems = [f.message for f in ids + typed if not f.ok]
         problems += [f"{n} hồ sơ: {EXCLUSIONS[k]} (các dòng "
@@ -124,4 +234,6 @@ def build_report(params_path, strict: bool = False, now: datetime | None = None)
         if problems:
             raise InputError("Chế độ --strict: kiểm tra số liệu không đạt:\n"
                              + "\n".join(f"  - {m}" for m in problems))
-    return Report(spec, table, ct, results, ids, typed, now or datetime.now())
+    return Report(spec, table, ct, results, ids, typed, now or datetime.now(),
+                  figures=checks.figure_values(spec.figures), own=own, window=window,
+                  previous=previous)

@@ -60,6 +60,10 @@ class Profile:
     out_of_scope: tuple[int, int] = (1500, 1200)  # finished before start, received after end
     seed: int = 2023
     districts: dict = field(default_factory=lambda: cat.BAC_GIANG_DISTRICTS)
+    department: bool = False  # a department: its own catalogue of procedures at level tinh
+    online_service_offline: int = 0  # department: direct/postal dossiers of online services
+    postal_returns: int | None = None  # exact number of own dossiers returned by post
+    carried_online_share: float = 0.8
 
 
 # Seed 000, §I.6a. The published online + direct/postal (149.640 + 20.311) do not add up
@@ -122,8 +126,19 @@ def synthetic_profile(slug: str, province: str, period: str, dossiers: int,
 
 EXTRA_PROVINCES = (("lang-son", "Lạng Sơn", 60_000), ("thai-nguyen", "Thái Nguyên", 120_000),
                    ("cao-bang", "Cao Bằng", 40_000))
+# Seed 003, §I.6: (a) own fields, (b) with the two interconnected groups, (c) postal returns;
+# §I.8: 4.470 of the 4.494 new dossiers of the 7 online services were filed online.
+BAC_KAN_STP_2023 = Profile(
+    slug="bac-kan-stp", province="Bắc Kạn", period="2023",
+    levels={"tinh": LevelTarget(4_470, 5_533, 6, 9_381, 503, 0, 125, 0),
+            "xa": LevelTarget(2_042, 0, 0, 0, 1_675, 0, 367, 0)},
+    interconnected=2_042, out_of_scope=(300, 250), seed=2003,
+    districts=cat.districts_for("Bắc Kạn"), department=True, online_service_offline=24,
+    postal_returns=2_689, carried_online_share=1.0,
+)
+
 PROFILES = {f"{p.slug}-{p.period}": p for p in (
-    BAC_GIANG_2023_Q3,
+    BAC_GIANG_2023_Q3, BAC_KAN_STP_2023,
     *(synthetic_profile(slug, name, "2023-Q3", n, seed=100 + i)
       for i, (slug, name, n) in enumerate(EXTRA_PROVINCES)),
 )}
@@ -192,12 +207,36 @@ class _Gen:
         sel = np.concatenate(chosen)
         rng.shuffle(sel)
         df.loc[sel, "group"] = np.where(rng.random(len(sel)) < 0.8, "khai_sinh", "khai_tu")
-        window = np.zeros(len(df), dtype=bool)
-        window[sel[: p.interconnected_in_window]] = True
-        df["in_window"] = window
+        if p.interconnected_window:
+            window = np.zeros(len(df), dtype=bool)
+            window[sel[: p.interconnected_in_window]] = True
+            df["in_window"] = window
+
+    def _assign_department(self, df):
+        """Own procedures of a department: online dossiers (and carried-over ones, and a set
+        number of direct ones) go to the online services; the rest to the others."""
+        rng = self.rng
+        online = (df.intake != "offline").to_numpy().copy()
+        offline_idx = df.index[~online]
+        online[rng.choice(offline_idx, min(self.p.online_service_offline, len(offline_idx)),
+                          replace=False)] = True
+        fields, codes, names, service = [], [], [], []
+        for is_online in online:
+            procs = cat.STP_ONLINE_PROCS if is_online else cat.STP_OTHER_PROCS
+            weights = np.array([p[3] for p in procs])
+            f, code, name, _ = procs[rng.choice(len(procs), p=weights / weights.sum())]
+            fields.append(f)
+            codes.append(code)
+            names.append(name)
+            service.append("Toàn trình" if is_online else "Cung cấp thông tin")
+        df["linh_vuc"], df["ma_tthc"], df["ten_tthc"] = fields, codes, names
+        df["co_quan"] = [cat.STP_AGENCY.get(f, "Sở Tư pháp tỉnh Bắc Kạn") for f in fields]
+        df["service"] = service
 
     def _assign_fields(self, df, level):
         rng = self.rng
+        if self.p.department and level == "tinh":
+            return self._assign_department(df)
         late = df.outcome.isin(LATE_LIKE).to_numpy()
         if level == "tinh":
             names = list(cat.PROVINCIAL_FIELDS)
@@ -290,10 +329,11 @@ class _Gen:
     def out_of_scope(self) -> pd.DataFrame:
         rng, (n_before, n_after) = self.rng, self.p.out_of_scope
         d = self.per
+        levels = ["tinh"] if self.p.department else list(self.p.levels)
         before = pd.DataFrame({"intake": "carried", "outcome": "early",
-                               "cap": rng.choice(["tinh", "huyen", "xa"], n_before)})
+                               "cap": rng.choice(levels, n_before)})
         after = pd.DataFrame({"intake": "online", "outcome": "pending_in_time",
-                              "cap": rng.choice(["tinh", "huyen", "xa"], n_after)})
+                              "cap": rng.choice(levels, n_after)})
         parts = []
         for df, lo, hi in ((before, d.start - timedelta(95), d.start - timedelta(20)),
                            (after, d.end + timedelta(1), d.end + timedelta(16))):
@@ -312,6 +352,7 @@ class _Gen:
                 fin = np.full(len(sub), np.datetime64("NaT"), dtype="datetime64[D]")
                 due = r + rng.integers(3, 15, len(sub)).astype("timedelta64[D]")
             sub["r"], sub["due"], sub["fin"] = r, due, fin
+            sub["oos"] = True
             frames.append(sub)
         return pd.concat(frames, ignore_index=True)
 
@@ -336,11 +377,25 @@ def generate(profile: Profile) -> pd.DataFrame:
     channel = np.where(df.intake == "online", "Trực tuyến",
                        np.where(rng.random(n) < 0.88, "Trực tiếp", "Dịch vụ bưu chính"))
     carried = (df.intake == "carried").to_numpy()
-    channel[carried] = np.where(rng.random(carried.sum()) < 0.8, "Trực tuyến", "Trực tiếp")
+    channel[carried] = np.where(rng.random(carried.sum()) < profile.carried_online_share,
+                                "Trực tuyến", "Trực tiếp")
     on_time = (df.outcome == "on_time").to_numpy()
     fin_min = rng.integers(8 * 60, 17 * 60, n)
     fin_min[on_time & (rng.random(n) < 0.1)] = 23 * 60 + 59  # result late in the due day
     ymd = pd.to_datetime(df.r).dt.strftime("%y%m%d")
+    service = np.where(channel == "Trực tuyến",
+                       np.where(rng.random(n) < 0.6, "Toàn trình", "Một phần"),
+                       rng.choice(["Toàn trình", "Một phần", "Cung cấp thông tin"], n,
+                                  p=[.3, .45, .25]))
+    if "service" in df:
+        service = np.where(df["service"].fillna("").to_numpy() != "", df["service"].fillna(""),
+                           service)
+    postal = np.where(rng.random(n) < 0.08, "x", "")
+    if profile.postal_returns is not None:
+        own = df.index[(df.group == "") & df.get("oos", pd.Series(False, index=df.index))
+                       .fillna(False).eq(False) & (df.cap == "tinh")]
+        postal = np.full(n, "", dtype=object)
+        postal[rng.choice(own, profile.postal_returns, replace=False)] = "x"
     out = pd.DataFrame({
         "stt": np.arange(1, n + 1),
         "ma_ho_so": [f"000.{c}.{profile.slug[:3].upper()}-{d}-{i:06d}" for c, d, i in
@@ -357,9 +412,8 @@ def generate(profile: Profile) -> pd.DataFrame:
         "ngay_hen_tra": _stamp(df.due.to_numpy(), np.full(n, 17 * 60)),
         "ngay_co_ket_qua": _stamp(df.fin.to_numpy(), fin_min),
         "trang_thai": np.where(df.fin.isna(), "Đang xử lý", "Đã trả kết quả"),
-        "muc_do_dvc": np.where(channel == "Trực tuyến",
-                               np.where(rng.random(n) < 0.6, "Toàn trình", "Một phần"), ""),
-        "tra_kq_buu_chinh": np.where(rng.random(n) < 0.08, "x", ""),
+        "muc_do_dvc": service,
+        "tra_kq_buu_chinh": postal,
         "da_so_hoa": np.where(rng.random(n) < 0.86, "x", ""),
         "nhom_lien_thong": df.group.map({"": "", "khai_sinh": "Khai sinh - Thường trú - BHYT",
                                          "khai_tu": "Khai tử - Xóa thường trú - Mai táng phí"}),

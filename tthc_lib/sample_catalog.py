@@ -113,3 +113,35 @@ def districts_for(province: str, n_districts: int = 9) -> dict[str, list[str]]:
         town = d.split(" ", 1)[1]
         out[d] = [f"Thị trấn {town}" if c == "Thị trấn" else c for c in picks]
     return out
+
+# Bắc Kạn Department of Justice (seed 003): the 7 procedures offered as full-process online
+# services (seed footnote 9), and the other procedures of its fields (information online only).
+STP_ONLINE_PROCS = (  # (field, code, name, weight)
+    ("Lý lịch tư pháp", "2.000488", "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam, người "
+     "nước ngoài đang cư trú tại Việt Nam", .80),
+    ("Lý lịch tư pháp", "2.000505", "Cấp Phiếu lý lịch tư pháp cho cơ quan tiến hành tố tụng",
+     .10),
+    ("Đấu giá tài sản", "1.001815", "Cấp Thẻ đấu giá viên", .01),
+    ("Đấu giá tài sản", "1.001873", "Đăng ký hoạt động của Chi nhánh doanh nghiệp đấu giá tài "
+     "sản", .01),
+    ("Hộ tịch", "2.000635", "Cấp bản sao trích lục hộ tịch", .06),
+    ("Giám định tư pháp", "1.008728", "Bổ nhiệm và cấp thẻ giám định viên tư pháp cấp tỉnh", .01),
+    ("Giám định tư pháp", "1.008729", "Miễn nhiệm giám định viên tư pháp", .01),
+)
+STP_OTHER_PROCS = (
+    ("Công chứng", "2.001035", "Công chứng hợp đồng, giao dịch đã được soạn thảo sẵn", .40),
+    ("Công chứng", "2.001050", "Chứng thực bản sao từ bản chính tại Phòng Công chứng", .15),
+    ("Hộ tịch", "1.001695", "Ghi vào Sổ hộ tịch việc hộ tịch của công dân Việt Nam đã được "
+     "giải quyết tại cơ quan có thẩm quyền của nước ngoài", .12),
+    ("Trợ giúp pháp lý", "2.000587", "Thủ tục giải quyết yêu cầu trợ giúp pháp lý", .10),
+    ("Quốc tịch", "1.000786", "Xác nhận có quốc tịch Việt Nam", .05),
+    ("Luật sư", "1.002010", "Đăng ký hoạt động của tổ chức hành nghề luật sư", .04),
+    ("Nuôi con nuôi", "1.003005", "Đăng ký nuôi con nuôi có yếu tố nước ngoài", .04),
+    ("Đấu giá tài sản", "1.001856", "Đăng ký hoạt động của doanh nghiệp đấu giá tài sản", .04),
+    ("Thừa phát lại", "1.008924", "Đăng ký hoạt động Văn phòng Thừa phát lại", .02),
+    ("Giám định tư pháp", "1.008730", "Cấp phép thành lập Văn phòng giám định tư pháp", .02),
+    ("Hòa giải thương mại", "2.001601", "Đăng ký làm hòa giải viên thương mại vụ việc", .01),
+    ("Trọng tài thương mại", "2.001484", "Đăng ký hoạt động của Trung tâm trọng tài", .01),
+)
+STP_AGENCY = {"Công chứng": "Phòng Công chứng số 1 tỉnh Bắc Kạn",
+              "Trợ giúp pháp lý": "Trung tâm Trợ giúp pháp lý Nhà nước tỉnh Bắc Kạn"}

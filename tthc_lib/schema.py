@@ -131,6 +131,16 @@ CHANNEL_ALIASES = {
                   "qua dich vu buu chinh cong ich", "qua buu chinh", "bccI"),
 }
 
+SERVICE_LEVELS = ("full", "partial", "info", "unknown")
+SERVICE_LEVEL_ALIASES = {
+    "full": ("toan trinh", "dvc toan trinh", "dich vu cong truc tuyen toan trinh", "muc do 4",
+             "muc 4", "4"),
+    "partial": ("mot phan", "dvc mot phan", "dich vu cong truc tuyen mot phan", "muc do 3",
+                "muc 3", "3"),
+    "info": ("cung cap thong tin", "thong tin", "dich vu cung cap thong tin truc tuyen",
+             "muc do 2", "muc do 1", "muc 2", "muc 1", "2", "1"),
+}
+
 FLAG_TRUE = ("1", "true", "co", "x", "yes", "da", "da so hoa", "da thanh toan")
 FLAG_FALSE = ("0", "false", "khong", "no", "chua", "")
 
@@ -166,6 +176,7 @@ def _alias_table(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
 
 
 LEVEL_LOOKUP = _alias_table(LEVEL_ALIASES)
+SERVICE_LEVEL_LOOKUP = _alias_table(SERVICE_LEVEL_ALIASES)
 CHANNEL_LOOKUP = _alias_table(CHANNEL_ALIASES)
 FLAG_LOOKUP = {fold(v): True for v in FLAG_TRUE} | {fold(v): False for v in FLAG_FALSE}
 HEADER_LOOKUP = {key: col.name for col in COLUMNS for key in col.header_keys()}

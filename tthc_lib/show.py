@@ -16,3 +16,11 @@ def html(fragment: str) -> HTML:
 def chart(fig) -> Image:
     """Return a PNG output for a matplotlib Figure (embedded in the exported HTML)."""
     return Image(data=png(fig), format="png")
+
+
+def charts(figs) -> None:
+    """Display several figures in one cell."""
+    from IPython.display import display
+
+    for fig in figs:
+        display(chart(fig))

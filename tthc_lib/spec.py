@@ -22,6 +22,7 @@ text:                          # optional: the analyst's paragraphs, by section 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -29,9 +30,14 @@ import yaml
 from .load import InputError
 from .periods import Period, PeriodError, parse_period
 from .registry import REGISTRY
+from .sections import TEXT_KEYS, missing_required
 
-TOP_KEYS = {"unit", "period", "data", "sheet", "figures", "text"}
-UNIT_KEYS = {"slug", "name", "short_name", "signer", "place", "scope", "title_scope"}
+TOP_KEYS = {"unit", "period", "data", "sheet", "figures", "text", "interconnected_window",
+            "previous", "style"}
+UNIT_KEYS = {"slug", "name", "short_name", "signer", "place", "scope", "title_scope", "kind",
+             "groups_label"}
+UNIT_KINDS = ("province", "department")
+STYLE_KEYS = {"pad_small_numbers"}
 REQUIRED_UNIT = ("slug", "name", "short_name")
 
 
@@ -42,6 +48,8 @@ class Unit:
     short_name: str
     signer: str = ""
     place: str = ""
+    kind: str = "province"  # province | department (a department shows both I.6 views)
+    groups_label: str = ""  # department: "02 lĩnh vực nhóm TTHC liên thông do Sở quản lý"
     scope: str = ""  # "toàn tỉnh": how section I.6 names the whole unit
     title_scope: str = ""  # "trên địa bàn tỉnh Bắc Giang": closes the report's title
 
@@ -65,6 +73,9 @@ class ReportSpec:
     sheet: str | None = None
     figures: dict[str, float] = field(default_factory=dict)
     text: dict[str, str] = field(default_factory=dict)
+    interconnected_window: tuple[date, date] | None = None
+    previous: tuple[Path, Period, str | None] | None = None  # data, period, sheet
+    pad_small_numbers: bool = False
     raw: dict = field(default_factory=dict)
 
 
@@ -130,11 +141,62 @@ def load_spec(path: str | Path) -> ReportSpec:
         if value < 0:
             raise _err(path, f"figures.{key}", f"không được âm, gặp {value}.")
     text = raw.get("text") or {}
-    if not isinstance(text, dict) or not all(isinstance(v, str) for v in text.values()):
+    if not isinstance(text, dict):
         raise _err(path, "text", "cần là một bảng khóa: đoạn văn (chuỗi).")
+    for key, value in text.items():
+        if key not in TEXT_KEYS:
+            raise _err(path, f"text.{key}", f"không phải mục văn bản đã biết; có: "
+                       f"{', '.join(sorted(TEXT_KEYS))}.")
+        if not isinstance(value, str):
+            raise _err(path, f"text.{key}", f"cần là một đoạn văn (chuỗi), gặp {value!r}.")
+    missing = missing_required(figures, text)
+    if missing:
+        sec, fid = missing[0]
+        raise _err(path, f"figures.{fid}", f"bắt buộc khi báo cáo có mục '{sec.title}' "
+                   f"({REGISTRY[fid].label_vi}), nhưng chưa có.")
+    if unit.get("kind", "province") not in UNIT_KINDS:
+        raise _err(path, "unit.kind", f"cần là một trong {', '.join(UNIT_KINDS)}, gặp "
+                   f"{unit.get('kind')!r}.")
+    window = _window(path, raw.get("interconnected_window"))
+    previous = _previous(path, raw.get("previous"))
+    style = raw.get("style") or {}
+    if not isinstance(style, dict) or set(style) - STYLE_KEYS:
+        raise _err(path, "style", f"chỉ nhận các khóa {sorted(STYLE_KEYS)}.")
     sheet = raw.get("sheet")
     if sheet is not None and not isinstance(sheet, str):
         raise _err(path, "sheet", "cần là tên trang tính (chuỗi).")
     return ReportSpec(path=path, unit=Unit(**{k: str(v) for k, v in unit.items()}),
                       period=period, data=data, sheet=sheet, figures=dict(figures),
-                      text={k: str(v) for k, v in text.items()}, raw=raw)
+                      text={k: str(v) for k, v in text.items()}, interconnected_window=window,
+                      previous=previous, pad_small_numbers=bool(style.get("pad_small_numbers")),
+                      raw=raw)
+
+
+def _window(path: Path, raw) -> tuple[date, date] | None:
+    if raw is None:
+        return None
+    try:
+        start, end = (raw[k] if isinstance(raw[k], date) else date.fromisoformat(str(raw[k]))
+                      for k in ("start", "end"))
+    except (TypeError, KeyError, ValueError):
+        raise _err(path, "interconnected_window", "cần dạng {start: 2023-07-10, end: "
+                   "2023-08-31}.") from None
+    if end < start:
+        raise _err(path, "interconnected_window", "có ngày kết thúc trước ngày bắt đầu.")
+    return start, end
+
+
+def _previous(path: Path, raw) -> tuple[Path, Period, str | None] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not {"data", "period"} <= set(raw) or \
+            set(raw) - {"data", "period", "sheet"}:
+        raise _err(path, "previous", "cần dạng {data: tệp hồ sơ kỳ trước, period: 2023-Q2}.")
+    try:
+        period = parse_period(raw["period"])
+    except PeriodError as exc:
+        raise _err(path, "previous.period", str(exc)) from None
+    data = _resolve(path, str(raw["data"]))
+    if not data.exists():
+        raise _err(path, "previous.data", f"trỏ tới tệp không tồn tại: '{raw['data']}'.")
+    return data, period, raw.get("sheet")

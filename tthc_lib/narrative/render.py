@@ -2,28 +2,41 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 
 from .. import fmt
-from ..compute import Results
+from ..compute import Results, Values
 from ..registry import FORM_II06_COLUMNS
-from ..schema import LEVEL_LABELS
+from ..schema import LEVEL_LABELS, nfc
 
 TEMPLATES = Path(__file__).parent / "templates"
 ROMAN = ("I", "II", "III", "IV", "V")
+
+
+@pass_context
+def _so(ctx, n):
+    return fmt.number(n, pad=bool(ctx.get("pad", False)))
+
+
+def paras(text: str | None) -> list[str]:
+    """Return the paragraphs of an analyst's text (blank lines separate paragraphs)."""
+    if not text:
+        return []
+    return [nfc(re.sub(r"\s*\n\s*", " ", p)) for p in re.split(r"\n\s*\n", text) if p.strip()]
 
 
 @cache
 def env() -> Environment:
     e = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2"]),
                     undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    e.filters["so"] = fmt.number
-    e.filters["so2"] = lambda n: fmt.number(n, pad=True)
+    e.filters["so"] = _so
     e.filters["pct"] = fmt.percent
+    e.globals["paras"] = paras
     return e
 
 
@@ -33,28 +46,31 @@ def render(template: str, **context) -> str:
     return unicodedata.normalize("NFC", html)
 
 
-def late_fields(results: Results, top: int = 2) -> tuple[int, list[dict]]:
-    """Return the number of late + overdue dossiers and the fields with the most of them."""
-    counts = {f: v["resolved_late"] + v["pending_overdue"] for f, v in results.by_field.items()}
+def ranked_late(breakdown: dict[str, Values], top: int = 2, prefix: str = "") -> \
+        tuple[int, list[dict]]:
+    """Return the late + overdue total and the `top` keys with the most of them, with
+    their share of that total."""
+    counts = {k: v["resolved_late"] + v["pending_overdue"] for k, v in breakdown.items()}
     total = sum(counts.values())
     if not total:
         return 0, []
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
-    return total, [{"name": f if f.lower().startswith("nhóm") else f"lĩnh vực {f}",
-                    "count": c, "share": 100.0 * c / total} for f, c in ranked if c]
+    return total, [{"name": k if not prefix or k.lower().startswith("nhóm") else f"{prefix}{k}",
+                    "count": c, "share": 100.0 * c / total} for k, c in ranked if c]
 
 
-def section_i6_context(results: Results, scope: str) -> dict:
-    """Return the template context of section I.6 (results of handling dossiers)."""
-    total, fields = late_fields(results)
+def results_view(letter: str, heading: str, results: Results, levels: bool = True,
+                 carried_split: bool = False) -> dict:
+    """Return one view (a, b, …) of the dossier results for the results template."""
+    total, fields = ranked_late(results.by_field, prefix="lĩnh vực ")
+    n = results.indicators
     return {
-        "scope": scope,
-        "start": fmt.day(results.period.start),
-        "end": fmt.day(results.period.end),
-        "n": results.indicators,
-        "levels": [{"label": LEVEL_LABELS[lv], "v": v} for lv, v in results.by_level.items()],
-        "late_total": total,
+        "letter": letter, "heading": heading, "n": n, "late_total": total,
         "late_fields": fields,
+        "levels": [{"label": LEVEL_LABELS[lv], "v": v} for lv, v in results.by_level.items()]
+        if levels else [],
+        "carried_split": {"online": n["carried_over_online"],
+                          "offline": n["carried_over_offline"]} if carried_split else None,
     }
 
 
