@@ -17,6 +17,14 @@ settings.register_profile("ci", max_examples=60, deadline=None,
 settings.load_profile("ci")
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """Keep the parsed-export cache of the tests out of the user's home."""
+    import os
+
+    os.environ["TTHC_CACHE"] = str(tmp_path_factory.mktemp("cache"))
 CANONICAL = ["ma_ho_so", "ma_tthc", "ten_tthc", "linh_vuc", "co_quan", "cap", "kenh_nop",
              "ngay_tiep_nhan", "ngay_hen_tra", "ngay_co_ket_qua"]
 

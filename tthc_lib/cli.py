@@ -13,26 +13,50 @@ import time
 from pathlib import Path
 
 
+def _compute_results(args):
+    """Return (Results, excluded counts, row numbers of data errors) with the chosen engine:
+    DuckDB for CSV/Parquet when available (auto), else pandas; DuckDB steps aside whenever
+    the file needs the pandas loader's messages."""
+    from .classify import DATA_ERRORS, classify
+    from .compute import compute
+    from .load import load
+    from .periods import parse_period
+
+    period = parse_period(args.period)
+    if args.engine != "pandas" and Path(args.data).suffix.lower() in (".csv", ".parquet"):
+        try:
+            from .engine_duckdb import Unsupported, compute_file
+        except ImportError:
+            if args.engine == "duckdb":
+                raise
+        else:
+            try:
+                results, excluded = compute_file(args.data, period)
+                if not any(k in DATA_ERRORS for k in excluded):
+                    return results, excluded, {}
+            except Unsupported:  # the pandas loader gives the precise message
+                pass
+    ct = classify(load(args.data, sheet=args.sheet), period)
+    return compute(ct), ct.excluded, ct.excluded_rows
+
+
 def _compute(args) -> int:
     from . import fmt
-    from .classify import DATA_ERRORS, EXCLUSIONS, classify
-    from .compute import compute
-    from .load import InputError, load
-    from .periods import parse_period
+    from .classify import DATA_ERRORS, EXCLUSIONS
+    from .load import InputError
     from .registry import INDICATORS
     from .schema import LEVEL_LABELS
 
-    period = parse_period(args.period)
-    ct = classify(load(args.data, sheet=args.sheet), period)
-    errors = {k: n for k, n in ct.excluded.items() if k in DATA_ERRORS}
+    results, excluded, rows = _compute_results(args)
+    period = results.period
+    errors = {k: n for k, n in excluded.items() if k in DATA_ERRORS}
     if errors and args.strict:
         raise InputError("Chế độ --strict: dữ liệu có dòng lỗi:\n" + "\n".join(
             f"  - {n} hồ sơ: {EXCLUSIONS[k]} (các dòng "
-            f"{', '.join(map(str, ct.excluded_rows[k][:10]))})" for k, n in errors.items()))
+            f"{', '.join(map(str, rows[k][:10]))})" for k, n in errors.items()))
     for k, n in errors.items():
         print(f"Cảnh báo: {n} hồ sơ không được tính vì {EXCLUSIONS[k]} (các dòng "
-              f"{', '.join(map(str, ct.excluded_rows[k][:10]))}).", file=sys.stderr)
-    results = compute(ct)
+              f"{', '.join(map(str, rows[k][:10]))}).", file=sys.stderr)
     if args.json:
         print(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
         return 0
@@ -106,6 +130,8 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true", help="in JSON thay cho bảng")
     c.add_argument("--sheet", help="tên trang tính (XLSX)")
     c.add_argument("--strict", action="store_true", help="dòng có ngày không hợp lý là lỗi")
+    c.add_argument("--engine", choices=["auto", "pandas", "duckdb"], default="auto",
+                   help="auto: DuckDB cho CSV/Parquet (nhanh với tệp lớn), pandas cho XLSX")
     c.set_defaults(func=_compute)
     s = sub.add_parser("sample", help="tạo dữ liệu hồ sơ mẫu (mặc định: mọi mẫu đi kèm)")
     s.add_argument("keys", nargs="*", help="mẫu cần tạo, ví dụ bac-giang-2023-Q3")

@@ -92,32 +92,45 @@ def _zero() -> Values:
     return _with_ratios({c.id: 0 for c in COUNTS})
 
 
+KEYS = [C.cap, C.linh_vuc, C.co_quan]
+
+
 def compute(ct: ClassifiedTable) -> Results:
     """Return the Results of every registry indicator for a classified table."""
     df = ct.df
-    base = cube(df, [C.cap, C.linh_vuc, C.co_quan])
-    for col in (C.cap, C.linh_vuc, C.co_quan):
+    base = cube(df, KEYS)
+    new = df[df[INTAKE] == "new"]
+    weeks = new.groupby([WEEK, CHANNEL_GROUP], observed=True).size().rename("n").reset_index()
+    return results_from_cube(base, weeks, ct.period)
+
+
+def results_from_cube(base: pd.DataFrame, weeks: pd.DataFrame, period) -> Results:
+    """Return the Results from the cube (counts per level, field, agency and every
+    classification dimension) and the weekly counts of new dossiers by channel group. Any
+    engine that produces these two small tables gets the same indicators."""
+    base = base.copy()
+    for col in KEYS:
         base[col] = base[col].astype(str)
     m = indicator_matrix(base)
-    levels = {lv: _zero() for lv in LEVELS if lv in ct.period.levels}
+    levels = {lv: _zero() for lv in LEVELS if lv in period.levels}
     levels.update(evaluate(m, base[[C.cap]]))
     level_field: dict[str, dict[str, Values]] = {lv: {} for lv in levels}
     for (lv, fv), values in evaluate(m, base[[C.cap, C.linh_vuc]]).items():
         level_field[lv][fv] = values
-    weeks = []
-    new = df[df[INTAKE] == "new"]
-    if len(new):
-        wk = new.groupby([WEEK, CHANNEL_GROUP], observed=True).size().unstack(fill_value=0)
+    by_week = []
+    if len(weeks):
+        wk = weeks.pivot_table(index=WEEK, columns=CHANNEL_GROUP, values="n", aggfunc="sum",
+                               fill_value=0, observed=True)
         for monday, row in wk.sort_index().iterrows():
-            weeks.append({"week": pd.Timestamp(monday).date().isoformat(),
-                          "online": int(row.get("online", 0)),
-                          "offline": int(row.get("offline", 0))})
+            by_week.append({"week": pd.Timestamp(monday).date().isoformat(),
+                            "online": int(row.get("online", 0)),
+                            "offline": int(row.get("offline", 0))})
     return Results(
-        period=ct.period,
+        period=period,
         indicators=evaluate(m, None) if len(base) else _zero(),
         by_level=levels,
         by_field=evaluate(m, base[[C.linh_vuc]]),
         by_agency=evaluate(m, base[[C.co_quan]]),
         by_level_field=level_field,
-        by_week=weeks,
+        by_week=by_week,
     )
