@@ -46,5 +46,8 @@ test-fast: install
 lint: install
 	$(VENV)/bin/ruff check tthc_lib tests bench notebooks
 
+bench: install system-deps
+	$(PY) bench/run.py
+
 clean:
 	rm -rf outputs/*/ data/

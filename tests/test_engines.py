@@ -3,6 +3,7 @@ every breakdown (one registry, two ways to build the cube)."""
 
 from datetime import timedelta
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -74,6 +75,11 @@ def test_bad_files_are_left_to_the_pandas_loader(tmp_path):
     dup = write_csv(tmp_path / "dup.csv", [dossier("A", "2023-07-01", "2023-07-05")] * 2)
     with pytest.raises(Unsupported):
         compute_file(dup, Q3)
+    bad_pq = tmp_path / "bad.parquet"
+    pd.DataFrame([dossier("A", "2023-07-01", "2023-07-05"),
+                  dossier("B", "hôm qua", "2023-07-05")]).to_parquet(bad_pq)
+    with pytest.raises(Unsupported):
+        compute_file(bad_pq, Q3)
     from tthc_lib.engine_duckdb import _sha256, cache_dir
 
     for f in (bad, dup):  # nothing is cached for a refused file

@@ -48,6 +48,7 @@ def test_channel_aliases(make_table, raw, canon):
 @pytest.mark.parametrize("text,expected", [
     ("2023-07-03", datetime(2023, 7, 3)), ("2023-07-03 14:05", datetime(2023, 7, 3, 14, 5)),
     ("2023-07-03 14:05:09", datetime(2023, 7, 3, 14, 5, 9)),
+    ("2023-07-03 14:05:09.000", datetime(2023, 7, 3, 14, 5, 9)),
     ("03/07/2023", datetime(2023, 7, 3)),  # day first: 3 July, not 7 March
     ("3/7/2023 08:30", datetime(2023, 7, 3, 8, 30)), ("45110", datetime(2023, 7, 3)),
 ])

@@ -28,7 +28,7 @@ from .classify import (
     WEEK,
 )
 from .compute import Results, results_from_cube
-from .load import _DATE_FORMATS
+from .load import _DATE_FORMATS as DATE_FORMATS
 from .periods import Period
 from .schema import (
     BY_NAME,
@@ -40,6 +40,7 @@ from .schema import (
     C,
     fold,
     map_headers,
+    nfc,
 )
 
 MAX_DISTINCT = 5000  # more distinct level/channel/flag values than this: not an export
@@ -97,17 +98,30 @@ def _mapping(values: list, col: str, lookup: dict, default=None) -> str:
     return f"(CASE CAST({_q(col)} AS VARCHAR) {' '.join(cases)} ELSE {null} END)"
 
 
-def _date(col: str, dtype: str) -> tuple[str, str]:
-    """Return (SQL date expression, SQL 'is bad' expression) for a date column."""
+def _best_format(con, src: str, col: str) -> str:
+    """Return the date format that parses most of a sample of the column."""
+    raw = f"trim(CAST({_q(col)} AS VARCHAR))"
+    counts = ", ".join(f"count(try_strptime(x, {_lit(f)}))" for f in DATE_FORMATS)
+    row = con.execute(f"SELECT {counts} FROM (SELECT {raw} AS x FROM {src} WHERE {raw} <> '' "
+                      "LIMIT 2000)").fetchone()
+    return DATE_FORMATS[max(range(len(row)), key=lambda i: row[i])]
+
+
+def _date(con, src: str, col: str, dtype: str, alias: str) -> tuple[str, str]:
+    """Return (inner SQL: raw text and the parse with the column's usual format, outer SQL:
+    the date, falling back to every accepted format and Excel serials only where needed)."""
     if dtype.startswith(("TIMESTAMP", "DATE")):
-        return f"CAST({_q(col)} AS DATE)", "false"
+        return f"CAST({_q(col)} AS DATE) AS {alias}_1, '' AS {alias}_raw", f"{alias}_1"
     raw = f"trim(replace(CAST({_q(col)} AS VARCHAR), chr(160), ' '))"
-    fmts = "[" + ", ".join(_lit(f) for f in _DATE_FORMATS) + "]"
-    serial = (f"CASE WHEN regexp_full_match({raw}, '[2-7][0-9]{{4}}(\\.[0-9]+)?') THEN "
-              f"DATE '1899-12-30' + CAST(floor(CAST({raw} AS DOUBLE)) AS INTEGER) END")
-    parsed = f"coalesce(CAST(try_strptime({raw}, {fmts}) AS DATE), {serial})"
-    bad = f"(coalesce({raw}, '') <> '' AND {parsed} IS NULL)"
-    return parsed, bad
+    best = _best_format(con, src, col)
+    fmts = "[" + ", ".join(_lit(f) for f in DATE_FORMATS) + "]"
+    x = f"{alias}_raw"
+    serial = (f"CASE WHEN regexp_full_match({x}, '[2-7][0-9]{{4}}(\\.[0-9]+)?') THEN "
+              f"DATE '1899-12-30' + CAST(floor(CAST({x} AS DOUBLE)) AS INTEGER) END")
+    inner = f"{raw} AS {x}, CAST(try_strptime({raw}, {_lit(best)}) AS DATE) AS {alias}_1"
+    outer = (f"coalesce({alias}_1, CASE WHEN {alias}_1 IS NULL AND coalesce({x}, '') <> '' "
+             f"THEN coalesce(CAST(try_strptime({x}, {fmts}) AS DATE), {serial}) END)")
+    return inner, outer
 
 
 def cache_dir() -> Path:
@@ -141,7 +155,7 @@ def compute_file(path: str | Path, period: Period, today: date | None = None,
             canonical = f"read_parquet({_lit(str(target))})"
         else:
             canonical = f"({_canonical(con, _source(path))})"
-            _validate(con, canonical)
+            _validate(con, canonical, check_bad=False)  # `bad` is checked in the group-by
         return _classify_and_group(con, canonical, period, today or date.today())
     except duckdb.Error as exc:  # e.g. invalid UTF-8: the pandas loader explains it
         raise Unsupported(str(exc).splitlines()[0]) from None
@@ -161,9 +175,12 @@ def _write_cache(con, src: str, target: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _validate(con, canonical: str) -> None:
-    bad, dup = con.execute(f"SELECT count(*) FILTER (WHERE bad), count(*) - count(DISTINCT "
-                           f"ma_ho_so) FROM {canonical}").fetchone()
+def _validate(con, canonical: str, check_bad: bool = True) -> None:
+    """Raise Unsupported when a row breaks the contract or a code repeats. Codes are
+    compared by 64-bit hash: a collision can only send the file to the exact pandas check."""
+    bad = "count(*) FILTER (WHERE bad)" if check_bad else "0"
+    bad, dup = con.execute(f"SELECT {bad}, count(*) - count(DISTINCT hash(ma_ho_so)) "
+                           f"FROM {canonical}").fetchone()
     if bad or dup:
         raise Unsupported("rows break the contract")
 
@@ -180,11 +197,10 @@ def _canonical(con, src: str) -> str:
     if any(c.required and c.name not in col for c in COLUMNS):
         raise Unsupported("missing column")
 
-    def text(name: str) -> str:
+    def text(name: str) -> str:  # NFC happens on the few distinct keys of the cube
         if name not in col:
             return "''"
-        return (f"coalesce(trim(nfc_normalize(replace(CAST({_q(col[name])} AS VARCHAR), "
-                f"chr(160), ' '))), '')")
+        return f"coalesce(trim(replace(CAST({_q(col[name])} AS VARCHAR), chr(160), ' ')), '')"
 
     flags = [C.tra_kq_buu_chinh, C.da_so_hoa, C.thanh_toan_truc_tuyen]
     categorical = [col[n] for n in (C.cap, C.kenh_nop, C.muc_do_dvc, *flags) if n in col]
@@ -196,25 +212,26 @@ def _canonical(con, src: str) -> str:
         expr = _mapping(distinct[col[name]], col[name], FLAG_LOOKUP | {"": False})
         return f"(CASE WHEN {expr} = 'True' THEN 'yes' ELSE 'no' END)"
 
-    recv, recv_bad = _date(col[C.ngay_tiep_nhan], types[col[C.ngay_tiep_nhan]])
-    due, due_bad = _date(col[C.ngay_hen_tra], types[col[C.ngay_hen_tra]])
-    done, done_bad = _date(col[C.ngay_co_ket_qua], types[col[C.ngay_co_ket_qua]])
+    dates = {alias: _date(con, src, col[name], types[col[name]], alias) for alias, name in
+             (("recv", C.ngay_tiep_nhan), ("due", C.ngay_hen_tra), ("done", C.ngay_co_ket_qua))}
     level = _mapping(distinct[col[C.cap]], col[C.cap], LEVEL_LOOKUP)
     channel = _mapping(distinct[col[C.kenh_nop]], col[C.kenh_nop], CHANNEL_LOOKUP)
     service = (_mapping(distinct[col[C.muc_do_dvc]], col[C.muc_do_dvc], SERVICE_LEVEL_LOOKUP,
                         "unknown") if C.muc_do_dvc in col else "'unknown'")
     required_text = [c.name for c in COLUMNS if c.required and c.kind.value == "text"]
     empty = " OR ".join(f"{text(n)} = ''" for n in required_text)
+    inner = ", ".join(i for i, _ in dates.values())
+    outer = ", ".join(f"{o} AS {alias}" for alias, (_, o) in dates.items())
+    bad_date = " OR ".join(f"(coalesce({a}_raw, '') <> '' AND {a} IS NULL)" for a in dates)
     return f"""
       SELECT {text(C.ma_ho_so)} AS ma_ho_so, recv, due, done,
-             recv_bad OR due_bad OR done_bad OR recv IS NULL OR due IS NULL OR {empty} AS bad,
+             {bad_date} OR recv IS NULL OR due IS NULL OR {empty} AS bad,
              {level} AS cap, {channel} AS kenh, {text(C.linh_vuc)} AS linh_vuc,
              {text(C.co_quan)} AS co_quan, {service} AS service,
              {flag(C.tra_kq_buu_chinh)} AS postal, {flag(C.da_so_hoa)} AS digitised,
              {flag(C.thanh_toan_truc_tuyen)} AS paid,
              CASE WHEN {text(C.nhom_lien_thong)} <> '' THEN 'yes' ELSE 'no' END AS grp
-      FROM (SELECT *, {recv} AS recv, {due} AS due, {done} AS done, {recv_bad} AS recv_bad,
-                   {due_bad} AS due_bad, {done_bad} AS done_bad FROM {src})"""
+      FROM (SELECT *, {outer} FROM (SELECT *, {inner} FROM {src}))"""
 
 
 def _classify_and_group(con, canonical: str, period: Period, today: date) -> \
@@ -235,8 +252,8 @@ def _classify_and_group(con, canonical: str, period: Period, today: date) -> \
                CASE WHEN done < due THEN 'early' WHEN done = due THEN 'on_time' ELSE 'late' END
              WHEN due >= DATE {end} THEN 'pending_in_time' ELSE 'pending_overdue' END AS outcome
       FROM {canonical})
-    SELECT reason, cap, linh_vuc, co_quan, intake, channel_group, outcome, service,
-           postal, digitised, paid, grp,
+    SELECT bool_or(bad) AS bad, reason, cap, linh_vuc, co_quan, intake, channel_group,
+           outcome, service, postal, digitised, paid, grp,
            CASE WHEN reason = '' AND intake = 'new' THEN date_trunc('week', recv) END AS week,
            GROUPING(week) AS g_week, count(*) AS n
     FROM c
@@ -246,17 +263,22 @@ def _classify_and_group(con, canonical: str, period: Period, today: date) -> \
       (reason, intake, channel_group, week))
     """
     res = con.execute(sql).df()
-    full = res[res["g_week"] == 1]
+    if res["bad"].any():
+        raise Unsupported("rows break the contract")
+    full = res[res["g_week"] == 1].copy()
     weeks = res[(res["g_week"] == 0) & (res["reason"] == "") & res["week"].notna()]
     excluded = full[full["reason"] != ""].groupby("reason")["n"].sum().astype(int).to_dict()
+    for key in (C.linh_vuc, C.co_quan):  # NFC on the distinct keys, then merge variants
+        full[key] = full[key].map({v: nfc(v) for v in full[key].dropna().unique()})
     base = full[full["reason"] == ""]
     if (~base["cap"].isin(period.levels)).any():
         raise Unsupported("level not in period")
     base = base.rename(columns={"intake": INTAKE, "channel_group": CHANNEL_GROUP,
                                 "outcome": OUTCOME, "service": SERVICE, "postal": POSTAL,
                                 "digitised": DIGITISED, "paid": PAID_ONLINE, "grp": GROUP})
-    base = base[[C.cap, C.linh_vuc, C.co_quan, INTAKE, CHANNEL_GROUP, OUTCOME, SERVICE, POSTAL,
-                 DIGITISED, PAID_ONLINE, GROUP, "n"]].reset_index(drop=True)
+    dims = [C.cap, C.linh_vuc, C.co_quan, INTAKE, CHANNEL_GROUP, OUTCOME, SERVICE, POSTAL,
+            DIGITISED, PAID_ONLINE, GROUP]
+    base = base.groupby(dims, as_index=False, sort=False)["n"].sum()
     weeks = weeks.rename(columns={"week": WEEK, "channel_group": CHANNEL_GROUP})
     weeks = weeks.groupby([WEEK, CHANNEL_GROUP], as_index=False)["n"].sum()
     weeks[WEEK] = pd.to_datetime(weeks[WEEK])

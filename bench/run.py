@@ -1,0 +1,170 @@
+"""Benchmark: prints ratios to the floor measured in the same run (never asserted in tests).
+
+1. `tthc compute` on 10^5, 10^6, 10^7 rows (Parquet and CSV): wall time, peak RSS, ratio
+   to a hand-written DuckDB query over the same file (and, for CSV, to pyarrow reading it).
+2. One report (`tthc report`, Bắc Giang sample) against papermill running an empty notebook
+   that imports pandas and matplotlib, plus in-process HTML export.
+3. A batch of 63 generated province reports (HTML; then HTML + PDF + XLSX) against
+   63 × floor / cores.
+
+    python bench/run.py [--sizes 1e5,1e6,1e7] [--provinces 63] [--skip-batch]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+PY = sys.executable
+TTHC = [PY, "-m", "tthc_lib.cli"]
+
+
+RSS = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+       "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE); "
+       "w = time.perf_counter() - t; sys.stderr.write(r.stderr.decode()[-2000:]); "
+       "print(w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+       "sys.exit(r.returncode)")
+
+
+def run(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
+    """Run a command in a fresh wrapper process; return (wall seconds, peak RSS in MiB of
+    its largest process — for a batch, the largest worker)."""
+    out = subprocess.run([PY, "-c", RSS, *cmd], capture_output=True, text=True,
+                         env={**os.environ, **(env or {})})
+    if out.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{out.stderr}")
+    wall, rss = out.stdout.split()
+    return float(wall), int(rss) / 1024
+
+
+FLOOR_SQL = """import duckdb, sys
+src = sys.argv[1]
+rel = f"read_parquet('{src}')" if src.endswith('.parquet') else f"read_csv('{src}')"
+duckdb.sql(f"SELECT cap, kenh_nop, count(*) FROM {rel} GROUP BY ALL").fetchall()
+"""
+PYARROW_READ = "import pyarrow.csv as c, sys; c.read_csv(sys.argv[1])"
+
+
+def bench_compute(sizes: list[int], data: Path, rows: list[str]) -> None:
+    from make_data import write
+
+    for n in sizes:
+        parquet, csv = write(n, data)
+        with tempfile.TemporaryDirectory() as cache:
+            env = {"TTHC_CACHE": cache}
+            floor_pq, _ = run([PY, "-c", FLOOR_SQL, str(parquet)])
+            t_pq, rss_pq = run(TTHC + ["compute", str(parquet), "--period", "2023-Q3", "--json"],
+                               env)
+            floor_csv, _ = run([PY, "-c", FLOOR_SQL, str(csv)])
+            arrow_csv, _ = run([PY, "-c", PYARROW_READ, str(csv)])
+            t_csv, rss_csv = run(TTHC + ["compute", str(csv), "--period", "2023-Q3", "--json"],
+                                 env)
+            t_csv2, rss_csv2 = run(TTHC + ["compute", str(csv), "--period", "2023-Q3",
+                                           "--json"], env)
+        rows.append(f"| compute {n:,} rows, Parquet | {t_pq:.2f} s | {rss_pq:,.0f} MiB | "
+                    f"DuckDB query {floor_pq:.2f} s | **{t_pq / floor_pq:.2f}×** |")
+        rows.append(f"| compute {n:,} rows, CSV (first run: parse + cache) | {t_csv:.2f} s | "
+                    f"{rss_csv:,.0f} MiB | pyarrow read {arrow_csv:.2f} s (DuckDB query "
+                    f"{floor_csv:.2f} s) | **{t_csv / arrow_csv:.2f}×** |")
+        rows.append(f"| compute {n:,} rows, CSV (cached) | {t_csv2:.2f} s | {rss_csv2:,.0f} MiB"
+                    f" | pyarrow read {arrow_csv:.2f} s | **{t_csv2 / arrow_csv:.2f}×** |")
+        print(rows[-3], rows[-2], rows[-1], sep="\n", flush=True)
+
+
+FLOOR_NB = """import sys, time, nbformat, papermill as pm
+from nbconvert import HTMLExporter
+nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+    "import pandas, matplotlib\\nmatplotlib.use('Agg')\\nimport matplotlib.pyplot")])
+nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+n = int(sys.argv[1])
+t = time.perf_counter()
+for _ in range(n):
+    out = pm.execute_notebook(nb, sys.argv[2], progress_bar=False, kernel_name="python3")
+    HTMLExporter(template_name="basic").from_notebook_node(out)
+print((time.perf_counter() - t) / n)
+"""
+
+
+def floor_notebook(tmp: Path, n: int = 3) -> float:
+    out = subprocess.run([PY, "-c", FLOOR_NB, str(n), str(tmp / "floor.ipynb")],
+                         capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def bench_report(tmp: Path, rows: list[str]) -> float:
+    from tthc_lib import sample
+
+    csv = sample.write(sample.BAC_GIANG_2023_Q3, tmp / "bac-giang-2023-Q3.csv")
+    params = tmp / "bg.yaml"
+    params.write_text((ROOT / "params/bac-giang/2023-Q3.yaml").read_text(encoding="utf-8")
+                      .replace("data/samples/bac-giang-2023-Q3.csv", str(csv)), encoding="utf-8")
+    floor = floor_notebook(tmp)
+    run(TTHC + ["report", str(params), "--outputs", str(tmp / "out")])  # warm caches
+    t, rss = run(TTHC + ["report", str(params), "--outputs", str(tmp / "out")])
+    rows.append(f"| one report (Bắc Giang, 180.381 rows, HTML + XLSX) | {t:.2f} s | {rss:,.0f} "
+                f"MiB | papermill empty notebook + HTML {floor:.2f} s (+ ~0.5 s CLI start) | "
+                f"**{t / floor:.2f}×** |")
+    print(rows[-1], flush=True)
+    return floor
+
+
+def bench_batch(tmp: Path, provinces: int, floor: float, rows: list[str]) -> None:
+    from tthc_lib import sample
+
+    params_dir = tmp / "params"
+    for i in range(provinces):
+        slug = f"tinh-{i + 1:02d}"
+        prof = sample.synthetic_profile(slug, f"Tỉnh mẫu {i + 1:02d}", "2023-Q3", 20_000,
+                                        seed=1000 + i)
+        csv = sample.write(prof, tmp / "data" / f"{slug}.csv")
+        p = params_dir / slug / "2023-Q3.yaml"
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(f"unit: {{slug: {slug}, name: UBND {prof.province}, short_name: "
+                     f"{prof.province}}}\nperiod: 2023-Q3\ndata: {csv}\n", encoding="utf-8")
+    cores = os.cpu_count() or 1
+    target = provinces * floor / cores
+    for label, extra in (("HTML + XLSX", []), ("HTML + XLSX + PDF", ["--pdf"])):
+        out = tmp / f"out-{len(extra)}"
+        t, rss = run(TTHC + ["batch", str(params_dir), "--period", "2023-Q3", "--outputs",
+                             str(out), *extra])
+        rows.append(f"| batch of {provinces} provinces (20.000 rows each), {label} | {t:.1f} s "
+                    f"({provinces / t:.2f} reports/s) | {rss:,.0f} MiB | {provinces} × floor / "
+                    f"{cores} cores = {target:.1f} s | **{t / target:.2f}×** |")
+        print(rows[-1], flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="1e5,1e6,1e7")
+    ap.add_argument("--provinces", type=int, default=63)
+    ap.add_argument("--skip-batch", action="store_true")
+    ap.add_argument("--data", default=str(ROOT / "bench" / ".data"))
+    args = ap.parse_args()
+    rows = ["| what | wall | peak RSS | floor (same run) | ratio |", "|---|---|---|---|---|"]
+    sizes = [int(float(s)) for s in args.sizes.split(",") if s]
+    started = time.perf_counter()
+    bench_compute(sizes, Path(args.data), rows)
+    with tempfile.TemporaryDirectory() as tmp:
+        floor = bench_report(Path(tmp), rows)
+        if not args.skip_batch:
+            bench_batch(Path(tmp), args.provinces, floor, rows)
+    print(f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}; {date.today():%Y-%m-%d}; bench took "
+          f"{time.perf_counter() - started:.0f} s\n")
+    print("\n".join(rows))
+    if not shutil.which("chromium"):
+        print("(chromium missing: the PDF batch needs `make system-deps`)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,33 @@
+"""The report notebook stays thin and its declared parameters match what `tthc report`
+passes."""
+
+import inspect
+
+import papermill as pm
+
+from tthc_lib import render
+from tthc_lib.render import load_notebook
+
+
+def test_parameters_cell_declares_what_render_passes(tmp_path):
+    nb = load_notebook()
+    path = tmp_path / "report.ipynb"
+    import nbformat
+
+    nbformat.write(nb, path)
+    declared = pm.inspect_notebook(str(path))
+    assert set(declared) == {"params_path", "strict", "stage_dir"}
+    assert declared["strict"]["inferred_type_name"] == "bool"
+    source = inspect.getsource(render.render_report)
+    for name in declared:
+        assert f'"{name}"' in source
+
+
+def test_notebook_is_thin_calls_only():
+    nb = load_notebook()
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    for src in code:
+        lines = [line for line in src.splitlines() if line.strip()]
+        assert len(lines) <= 6, src  # a cell calls the library and displays
+        assert "def " not in src and "class " not in src and "lambda" not in src
+    assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
