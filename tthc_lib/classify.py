@@ -145,3 +145,9 @@ def subset(ct: ClassifiedTable, mask) -> ClassifiedTable:
     """Return the classified dossiers selected by a boolean mask (same period and table)."""
     return ClassifiedTable(ct.df[np.asarray(mask)].reset_index(drop=True), ct.period,
                            ct.excluded, ct.excluded_rows, ct.table)
+
+
+def data_errors(excluded: dict[str, int], rows: dict[str, list[int]]) -> list[str]:
+    """Return one sentence per kind of data error: how many rows, why, and which rows."""
+    return [f"{n} hồ sơ: {EXCLUSIONS[k]} (các dòng {', '.join(map(str, rows.get(k, [])[:10]))})"
+            for k, n in excluded.items() if k in DATA_ERRORS]

@@ -42,21 +42,19 @@ def _compute_results(args):
 
 def _compute(args) -> int:
     from . import fmt
-    from .classify import DATA_ERRORS, EXCLUSIONS
+    from .classify import data_errors
     from .load import InputError
     from .registry import INDICATORS
     from .schema import LEVEL_LABELS
 
     results, excluded, rows = _compute_results(args)
     period = results.period
-    errors = {k: n for k, n in excluded.items() if k in DATA_ERRORS}
+    errors = data_errors(excluded, rows)
     if errors and args.strict:
-        raise InputError("Chế độ --strict: dữ liệu có dòng lỗi:\n" + "\n".join(
-            f"  - {n} hồ sơ: {EXCLUSIONS[k]} (các dòng "
-            f"{', '.join(map(str, rows[k][:10]))})" for k, n in errors.items()))
-    for k, n in errors.items():
-        print(f"Cảnh báo: {n} hồ sơ không được tính vì {EXCLUSIONS[k]} (các dòng "
-              f"{', '.join(map(str, rows[k][:10]))}).", file=sys.stderr)
+        raise InputError("Chế độ --strict: dữ liệu có dòng lỗi:\n"
+                         + "\n".join(f"  - {e}" for e in errors))
+    for e in errors:
+        print(f"Cảnh báo: không tính {e}.", file=sys.stderr)
     if args.json:
         print(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
         return 0

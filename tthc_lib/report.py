@@ -17,7 +17,15 @@ import yaml
 
 from . import checks, fmt
 from .checks import Finding
-from .classify import DATA_ERRORS, EXCLUSIONS, GROUP, ClassifiedTable, classify, subset
+from .classify import (
+    DATA_ERRORS,
+    EXCLUSIONS,
+    GROUP,
+    ClassifiedTable,
+    classify,
+    data_errors,
+    subset,
+)
 from .compute import Results, compute
 from .load import DossierTable, InputError, load
 from .narrative import ii06_rows, ranked_late, render, results_view
@@ -228,9 +236,7 @@ def build_report(params_path, strict: bool = False, now: datetime | None = None)
     typed = checks.typed_figures(spec.figures, own or results, extra)
     if strict:
         problems = [f.message for f in ids + typed if not f.ok]
-        problems += [f"{n} hồ sơ: {EXCLUSIONS[k]} (các dòng "
-                     f"{', '.join(map(str, ct.excluded_rows[k][:10]))})"
-                     for k, n in ct.excluded.items() if k in DATA_ERRORS]
+        problems += data_errors(ct.excluded, ct.excluded_rows)
         if problems:
             raise InputError("Chế độ --strict: kiểm tra số liệu không đạt:\n"
                              + "\n".join(f"  - {m}" for m in problems))
