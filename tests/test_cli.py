@@ -67,3 +67,17 @@ def test_compute_does_not_import_rendering_packages():
             "print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_missing_browser_is_a_clear_message(tmp_path):
+    import os
+
+    write_csv(tmp_path / "hs.csv", [dossier("A", "2023-07-01", "2023-07-05", "2023-07-04")])
+    p = tmp_path / "p.yaml"
+    p.write_text("unit: {slug: d, name: UBND tỉnh D, short_name: tỉnh D}\nperiod: 2023-Q3\n"
+                 "data: hs.csv\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "tthc_lib.cli", "report", str(p), "--pdf",
+                          "--outputs", str(tmp_path / "out")], capture_output=True, text=True,
+                         env={**os.environ, "TTHC_CHROMIUM": "/khong/co/chromium"})
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "TTHC_CHROMIUM" in out.stderr and "/khong/co/chromium" in out.stderr

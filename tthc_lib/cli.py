@@ -107,6 +107,10 @@ def _batch(args) -> int:
     from .batch import find_params, run_batch
     from .paths import OUTPUTS
 
+    if args.pdf:
+        from .pdf import find_chromium
+
+        find_chromium()  # one clear message instead of one failure per unit
     files = find_params(Path(args.params), args.period)
     if not files:
         print(f"Không có tệp tham số nào cho kỳ {args.period} trong '{args.params}'.",

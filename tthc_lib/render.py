@@ -113,6 +113,10 @@ def render_report(params: str | Path, outputs: Path = OUTPUTS, strict: bool = Fa
 
     params = Path(params).resolve()
     spec = load_spec(params)  # fail fast, before a kernel starts
+    if pdf and printer is None:
+        from .pdf import find_chromium
+
+        find_chromium()
     out_dir = report_dir(Path(outputs), spec.unit.slug, spec.period.code)
     out_dir.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".stage-", dir=out_dir))
