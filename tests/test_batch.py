@@ -48,3 +48,22 @@ def test_batch_with_one_broken_unit(tmp_path):
     assert index.count("<tr class=\"ok\">") == 2 and index.count("<tr class=\"failed\">") == 1
     assert 'href="tinh-a/2023-Q3/report.pdf"' in index and "75,0%" in index
     assert json.loads((out / "batch.json").read_text(encoding="utf-8"))[0]["ok"] is True
+
+
+def test_warm_kernel_batch_gives_the_same_report_as_a_fresh_kernel(tmp_path):
+    import re
+
+    root = tmp_path / "params"
+    params(root, "tinh-a", SMALL)
+    second = params(root, "tinh-b", SMALL)  # rendered on the kernel tinh-a warmed up
+    cli = [sys.executable, "-m", "tthc_lib.cli"]
+    batch = subprocess.run(cli + ["batch", str(root), "--workers", "1", "--outputs",
+                                  str(tmp_path / "batch")], capture_output=True, text=True)
+    assert batch.returncode == 0, batch.stderr
+    fresh = subprocess.run(cli + ["report", str(second), "--outputs", str(tmp_path / "fresh")],
+                           capture_output=True, text=True)
+    assert fresh.returncode == 0, fresh.stderr
+    stamp = re.compile(r"ngày \d+ tháng \d+ năm \d+|\d\d/\d\d/\d{4} \d\d:\d\d")
+    a, b = ((tmp_path / d / "tinh-b" / "2023-Q3" / "report.html").read_text(encoding="utf-8")
+            for d in ("batch", "fresh"))
+    assert stamp.sub("", a) == stamp.sub("", b)

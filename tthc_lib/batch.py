@@ -52,6 +52,17 @@ def find_params(root: Path, period: str | None) -> list[Path]:
 
 
 _printer = None
+_kernel = None
+
+
+def _get_kernel():
+    global _kernel
+    if _kernel is None:
+        from .render import WarmKernel
+
+        _kernel = WarmKernel()
+        atexit.register(_kernel.close)
+    return _kernel
 
 
 def _get_printer():
@@ -79,7 +90,7 @@ def render_one(params: str, outputs: str, pdf: bool, strict: bool) -> Outcome:
         unit = Path(params).parent.name
     try:
         out = render_report(params, outputs=Path(outputs), strict=strict, pdf=pdf,
-                            printer=_get_printer() if pdf else None)
+                            printer=_get_printer() if pdf else None, kernel=_get_kernel())
         return Outcome(params, out.unit, out.period, True, time.perf_counter() - t,
                        folder=str(out.folder))
     except InputError as exc:

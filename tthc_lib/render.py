@@ -102,14 +102,71 @@ def export_html(nb) -> str:
     return page.render(title=title, body=Markup(body), version=tool_version())
 
 
+class WarmKernel:
+    """One Jupyter kernel kept alive across reports (a batch worker's): the libraries are
+    imported once instead of once per report. Each report still runs every cell of a
+    freshly parameterised notebook; the parameters and the report object are reassigned."""
+
+    def __init__(self, kernel_name: str = "python3"):
+        self.kernel_name = kernel_name
+        self.km = None
+
+    def run(self, nb, parameters: dict, cwd: Path, partial: Path):
+        """Execute `nb` with `parameters`; return the executed notebook. On a cell error,
+        write what ran to `partial` and raise nbclient's CellExecutionError."""
+        from nbclient import NotebookClient
+        from nbclient.exceptions import CellExecutionError, DeadKernelError
+        from papermill.parameterize import parameterize_notebook
+
+        for cell in nb.cells:  # papermill's loader guarantees tags; jupytext may not
+            cell.metadata.setdefault("tags", [])
+        nb.metadata.setdefault("papermill", {})
+        nb = parameterize_notebook(nb, parameters, kernel_name=self.kernel_name)
+        client = NotebookClient(nb, km=self.km, kernel_name=self.kernel_name, timeout=3600,
+                                resources={"metadata": {"path": str(cwd)}})
+        try:
+            client.execute(cleanup_kc=False)
+        except CellExecutionError:
+            nbformat.write(client.nb, partial)
+            raise
+        except DeadKernelError:
+            self.km = None
+            raise
+        finally:
+            if client.km is not None and self.km is None:
+                self.km = client.km
+        return client.nb
+
+    def close(self) -> None:
+        if self.km is not None:
+            from jupyter_core.utils import run_sync
+
+            run_sync(self.km.shutdown_kernel)(now=True)
+            self.km = None
+
+
+def _execute(nb, parameters: dict, cwd: Path, out: Path, kernel_name: str, kernel):
+    """Execute the notebook, with papermill (fresh kernel) or on a WarmKernel; return the
+    executed notebook. Cell errors come back with `ename` and `evalue`."""
+    if kernel is not None:
+        return kernel.run(nb, parameters, cwd, out)
+    import papermill as pm
+
+    return pm.execute_notebook(nb, str(out), kernel_name=kernel_name, parameters=parameters,
+                               cwd=str(cwd), progress_bar=False, log_output=False,
+                               request_save_on_cell_execute=False)
+
+
 def render_report(params: str | Path, outputs: Path = OUTPUTS, strict: bool = False,
-                  pdf: bool = False, printer=None, kernel_name: str = "python3") -> Rendered:
+                  pdf: bool = False, printer=None, kernel_name: str = "python3",
+                  kernel: WarmKernel | None = None) -> Rendered:
     """Execute the notebook for a params YAML and publish report.html, report.ipynb,
     forms.xlsx, results.json (and report.pdf with `pdf`) under outputs/<unit>/<period>/.
 
     Everything is produced in a staging folder and renamed into place only when all of it
     succeeded. Raises InputError for bad params or data, RenderError otherwise."""
-    import papermill as pm
+    from nbclient.exceptions import CellExecutionError
+    from papermill import PapermillExecutionError
 
     params = Path(params).resolve()
     spec = load_spec(params)  # fail fast, before a kernel starts
@@ -126,13 +183,10 @@ def render_report(params: str | Path, outputs: Path = OUTPUTS, strict: bool = Fa
     try:
         try:
             with quiet_stderr(stage / "kernel.log"):
-                executed = pm.execute_notebook(
-                    nb, str(stage / "report.ipynb"), kernel_name=kernel_name,
-                    parameters={"params_path": str(params), "strict": strict,
-                                "stage_dir": str(stage)},
-                    cwd=str(params.parent), progress_bar=False, log_output=False,
-                    request_save_on_cell_execute=False)
-        except pm.PapermillExecutionError as exc:
+                executed = _execute(nb, {"params_path": str(params), "strict": strict,
+                                         "stage_dir": str(stage)}, params.parent,
+                                    stage / "report.ipynb", kernel_name, kernel)
+        except (PapermillExecutionError, CellExecutionError) as exc:
             (stage / "report.ipynb").replace(failed)
             message = _cell_error(exc)
             if exc.ename in ("InputError", "PeriodError"):
