@@ -161,3 +161,21 @@ def test_windows_1258_and_utf16_csv(tmp_path):
     legacy.write_bytes(to_cp1258(",".join(CANONICAL) + "\nHS1,,,Chứng thực,UBND xã,xa,"
                                  "truc_tiep,03/07/2023,10/07/2023,\n"))
     assert load(legacy).df[C.linh_vuc][0] == "Chứng thực"
+
+
+def test_a_validated_export_is_cached_by_content_and_reloaded_identically(tmp_path,
+                                                                           monkeypatch):
+    from tthc_lib.paths import cache_dir
+
+    monkeypatch.setenv("TTHC_CACHE", str(tmp_path / "cache"))
+    row = dossier("HS1", "03/07/2023", "10/07/2023", "05/07/2023") | {"Họ tên": "Vũ Văn A"}
+    path = write_csv(tmp_path / "x.csv", [row])
+    first = load(path)
+    assert len(list(cache_dir().glob("*.parquet"))) == 1
+    again = load(path)
+    pd.testing.assert_frame_equal(first.df, again.df)
+    assert again.personal_dropped == ["Họ tên"] and again.rows_read == 1
+    cached = cache_dir().glob("*")
+    assert not any("Vũ Văn A" in f.read_bytes().decode("utf-8", "ignore") for f in cached)
+    path.write_text(path.read_text(encoding="utf-8").replace("HS1", "HS2"), encoding="utf-8")
+    assert list(load(path).df[C.ma_ho_so]) == ["HS2"]  # new content, new key

@@ -29,6 +29,7 @@ from .classify import (
 )
 from .compute import Results, results_from_cube
 from .load import _DATE_FORMATS as DATE_FORMATS
+from .paths import cache_dir
 from .periods import Period
 from .schema import (
     BY_NAME,
@@ -122,11 +123,6 @@ def _date(con, src: str, col: str, dtype: str, alias: str) -> tuple[str, str]:
     outer = (f"coalesce({alias}_1, CASE WHEN {alias}_1 IS NULL AND coalesce({x}, '') <> '' "
              f"THEN coalesce(CAST(try_strptime({x}, {fmts}) AS DATE), {serial}) END)")
     return inner, outer
-
-
-def cache_dir() -> Path:
-    """Return the folder of parsed-export caches (TTHC_CACHE, else ~/.cache/tthc-report)."""
-    return Path(os.environ.get("TTHC_CACHE") or Path.home() / ".cache" / "tthc-report")
 
 
 def _sha256(path: Path) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import html
 import io
+import json
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -18,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .paths import cache_dir
 from .schema import (
     BY_NAME,
     CHANNEL_LOOKUP,
@@ -316,7 +319,7 @@ def _convert(df: pd.DataFrame, path: Path, header_row: int) -> pd.DataFrame:
             if col.kind is Kind.FLAG:
                 out[col.name] = pd.Series(pd.NA, index=df.index, dtype="boolean")
             elif col.kind is Kind.TEXT:
-                out[col.name] = ""
+                out[col.name] = pd.Series("", index=df.index, dtype=object)
             continue
         raw = df[col.name]
         if col.kind is Kind.DATE:
@@ -350,11 +353,45 @@ def _convert(df: pd.DataFrame, path: Path, header_row: int) -> pd.DataFrame:
 # ---------------------------------------------------------------- public entry point
 
 
-def load(path: str | Path, sheet: str | None = None) -> DossierTable:
-    """Return the validated DossierTable read from a CSV, XLSX or Parquet export."""
+CACHE_VERSION = "1"  # bump when the canonical table changes shape
+
+
+def load(path: str | Path, sheet: str | None = None, cache: bool = True) -> DossierTable:
+    """Return the validated DossierTable read from a CSV, XLSX or Parquet export. A table
+    that validated is kept as Parquet under its content hash (personal columns were already
+    dropped), so a re-run does not parse the export again."""
     path = Path(path)
+    if not path.exists():
+        raise InputError(f"Không tìm thấy tệp dữ liệu '{path}'.")
+    sha = _sha256(path)
+    sheet_key = hashlib.sha1(str(sheet).encode()).hexdigest()[:8]
+    stem = cache_dir() / f"{sha}-{sheet_key}-v{CACHE_VERSION}"
+    if cache and stem.with_suffix(".parquet").exists() and stem.with_suffix(".json").exists():
+        meta = json.loads(stem.with_suffix(".json").read_text(encoding="utf-8"))
+        df = pd.read_parquet(stem.with_suffix(".parquet"))
+        for col in df.columns:  # text comes back as Arrow strings: keep what validate made
+            if isinstance(df[col].dtype, pd.StringDtype):
+                df[col] = df[col].astype(object)
+        return DossierTable(df=df, source=path.name, sha256=sha, **meta)
     raw, header_row = read_raw(path, sheet)
-    return validate(raw, path, header_row, sha256=_sha256(path))
+    table = validate(raw, path, header_row, sha256=sha)
+    if cache:
+        _store(table, stem)
+    return table
+
+
+def _store(table: DossierTable, stem: Path) -> None:
+    try:
+        stem.parent.mkdir(parents=True, exist_ok=True)
+        tmp = stem.with_name(f".{stem.name}.{os.getpid()}.tmp")
+        table.df.to_parquet(tmp)
+        tmp.replace(stem.with_suffix(".parquet"))
+        meta = {"rows_read": table.rows_read, "personal_dropped": table.personal_dropped,
+                "extra_columns": table.extra_columns,
+                "identical_duplicates": table.identical_duplicates}
+        stem.with_suffix(".json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+    except OSError:  # a read-only home: run without the cache
+        pass
 
 
 def load_frame(df: pd.DataFrame, name: str = "bảng dữ liệu") -> DossierTable:
