@@ -32,10 +32,16 @@ show.html(rep.quality_html())
 show.html(rep.intro_html() + rep.sections_html("impact", "appraisal", "publication"))
 
 # %%
-show.charts(charts.figure_charts(rep.figures))
+show.charts(charts.catalogue_charts(rep.figures))
 
 # %%
-show.html(rep.sections_html("review", "feedback", "results"))
+show.html(rep.section_html("review"))
+
+# %%
+show.charts(charts.review_charts(rep.figures))
+
+# %%
+show.html(rep.sections_html("feedback", "results"))
 
 # %%
 show.html(rep.ii06_html())

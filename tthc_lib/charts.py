@@ -135,23 +135,27 @@ def online_rates(results: Results) -> Figure:
                  "ở mẫu số", percent=True)
 
 
-def figure_charts(figures: dict) -> list[Figure]:
-    """Return charts of the typed figures that have enough parts to draw (TTHC catalogue by
-    origin and level; review and simplification)."""
-    out = []
+def catalogue_charts(figures: dict) -> list[Figure]:
+    """Return the chart of TTHC under the unit's authority by origin and level (section I.3),
+    or nothing when fewer than two of those figures are typed."""
     cat = [(label, figures[k]) for k, label in (
         ("tthc_central", "Do Trung ương quy định"), ("tthc_local", "Do địa phương quy định"),
         ("tthc_level_tinh", "Cấp tỉnh"), ("tthc_other_agency", "Cấp tỉnh, cơ quan khác"),
         ("tthc_level_huyen", "Cấp huyện"), ("tthc_level_xa", "Cấp xã")) if k in figures]
-    if len(cat) >= 2:
-        out.append(_bars("TTHC thuộc thẩm quyền theo nguồn quy định và theo cấp",
-                         [c[0] for c in cat], [c[1] for c in cat],
-                         f"tổng số {fmt.number(figures.get('tthc_total'))} TTHC"))
+    if len(cat) < 2:
+        return []
+    return [_bars("TTHC thuộc thẩm quyền theo nguồn quy định và theo cấp", [c[0] for c in cat],
+                  [c[1] for c in cat], f"tổng số {fmt.number(figures.get('tthc_total'))} TTHC")]
+
+
+def review_charts(figures: dict) -> list[Figure]:
+    """Return the chart of review and simplification (section I.4), or nothing when fewer
+    than two of those figures are typed."""
     rev = [(label, figures[k]) for k, label in (
         ("review_planned", "Giao rà soát"), ("review_reviewed", "Đã rà soát"),
         ("review_proposed", "Kiến nghị đơn giản hóa"), ("review_approved", "Được phê duyệt"),
         ("review_rejected", "Không đáp ứng yêu cầu"),
         ("review_no_proposal", "Không đề xuất")) if k in figures]
-    if len(rev) >= 2:
-        out.append(_bars("Rà soát, đơn giản hóa TTHC", [r[0] for r in rev], [r[1] for r in rev]))
-    return out
+    if len(rev) < 2:
+        return []
+    return [_bars("Rà soát, đơn giản hóa TTHC", [r[0] for r in rev], [r[1] for r in rev])]
