@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from .paths import atomic_output
 from .periods import PeriodError, parse_period
 
 
@@ -159,10 +160,8 @@ def write_index(outputs: Path, outcomes: list[Outcome]) -> Path:
         rows.append(row)
     html = render("index.html.j2", rows=rows)
     path = outputs / "index.html"
-    outputs.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".index.{os.getpid()}.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(path)
+    with atomic_output(path) as tmp:
+        tmp.write_text(html, encoding="utf-8")
     (outputs / "batch.json").write_text(json.dumps([asdict(o) for o in outcomes],
                                                    ensure_ascii=False, indent=1), "utf-8")
     return path

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import fmt
-from .compute import Results, Values
+from .compute import Results, Values, rate
 from .registry import (
     COUNTS,
     FIGURE_IDENTITIES,
@@ -57,6 +57,10 @@ def identities(results: Results) -> list[Finding]:
     return out
 
 
+def _terms(figures: dict[str, float], ids: tuple[str, ...]) -> str:
+    return " + ".join(f"{REGISTRY[t].label_vi} {fmt.number(figures[t])}" for t in ids)
+
+
 def figure_values(typed: dict[str, float]) -> dict[str, float | None]:
     """Return the typed figures plus every figure ratio recomputed from its typed parts
     (a typed ratio is replaced by the recomputed one; `typed` keeps what was published)."""
@@ -64,8 +68,7 @@ def figure_values(typed: dict[str, float]) -> dict[str, float | None]:
                                        if REGISTRY[k].kind == "count"}
     for ind in FIGURES:
         if ind.kind == "ratio" and ind.numerator in values and ind.denominator in values:
-            den = values[ind.denominator]
-            values[ind.id] = 100.0 * values[ind.numerator] / den if den else None
+            values[ind.id] = rate(values[ind.numerator], values[ind.denominator])
     return values
 
 
@@ -80,12 +83,9 @@ def typed_figures(figures: dict[str, float], results: Results,
         if all(t in figures for t in terms):
             a, b = sum(figures[t] for t in left), sum(figures[t] for t in right)
             if a != b:
-                def side(ids):
-                    return " + ".join(f"{REGISTRY[t].label_vi} {fmt.number(figures[t])}"
-                                      for t in ids)
                 out.append(Finding(f"figure-identity:{'+'.join(left)}", False,
-                                   f"Số liệu đã nhập không khớp nhau: {side(left)} ≠ "
-                                   f"{side(right)} (= {fmt.number(b)})."))
+                                   f"Số liệu đã nhập không khớp nhau: {_terms(figures, left)} ≠ "
+                                   f"{_terms(figures, right)} (= {fmt.number(b)})."))
     for key, typed in figures.items():
         ind = REGISTRY[key]
         if ind.source == "figure" and ind.kind == "ratio" and values.get(key) is not None:

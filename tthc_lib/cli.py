@@ -15,7 +15,7 @@ from pathlib import Path
 
 def _compute_results(args):
     """Return (Results, excluded counts, row numbers of data errors) with the chosen engine:
-    DuckDB for CSV/Parquet when available (auto), else pandas; DuckDB steps aside whenever
+    DuckDB for CSV/Parquet (auto), else pandas; DuckDB steps aside whenever
     the file needs the pandas loader's messages."""
     from .classify import DATA_ERRORS, classify
     from .compute import compute
@@ -24,18 +24,14 @@ def _compute_results(args):
 
     period = parse_period(args.period)
     if args.engine != "pandas" and Path(args.data).suffix.lower() in (".csv", ".parquet"):
+        from .engine_duckdb import Unsupported, compute_file
+
         try:
-            from .engine_duckdb import Unsupported, compute_file
-        except ImportError:
-            if args.engine == "duckdb":
-                raise
-        else:
-            try:
-                results, excluded = compute_file(args.data, period)
-                if not any(k in DATA_ERRORS for k in excluded):
-                    return results, excluded, {}
-            except Unsupported:  # the pandas loader gives the precise message
-                pass
+            results, excluded = compute_file(args.data, period)
+            if not any(k in DATA_ERRORS for k in excluded):  # else: rows for the warnings
+                return results, excluded, {}
+        except Unsupported:  # the pandas loader gives the precise message
+            pass
     ct = classify(load(args.data, sheet=args.sheet), period)
     return compute(ct), ct.excluded, ct.excluded_rows
 

@@ -53,11 +53,9 @@ def cube(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
             .rename("n").reset_index())
 
 
-def _rate(num, den) -> float | None:
+def rate(num, den) -> float | None:
+    """Return num / den in percent, or None when the denominator is 0 or missing."""
     return None if not den else 100.0 * num / den
-
-
-RATIO_IDS = frozenset(i.id for i in RATIOS)
 
 
 def indicator_matrix(cb: pd.DataFrame) -> pd.DataFrame:
@@ -75,7 +73,7 @@ def indicator_matrix(cb: pd.DataFrame) -> pd.DataFrame:
 def _with_ratios(counts: dict[str, int]) -> Values:
     out: Values = {k: int(v) for k, v in counts.items()}
     for ind in RATIOS:
-        out[ind.id] = _rate(out[ind.numerator], out[ind.denominator])
+        out[ind.id] = rate(out[ind.numerator], out[ind.denominator])
     return out
 
 

@@ -10,7 +10,6 @@ message, so both paths accept and refuse exactly the same files.
 from __future__ import annotations
 
 import hashlib
-import os
 from datetime import date
 from pathlib import Path
 
@@ -29,10 +28,9 @@ from .classify import (
 )
 from .compute import Results, results_from_cube
 from .load import _DATE_FORMATS as DATE_FORMATS
-from .paths import cache_dir
+from .paths import atomic_output, cache_dir
 from .periods import Period
 from .schema import (
-    BY_NAME,
     CHANNEL_LOOKUP,
     COLUMNS,
     FLAG_LOOKUP,
@@ -64,7 +62,8 @@ def _source(path: Path) -> str:
     if suffix == ".parquet":
         return f"read_parquet({_lit(str(path))})"
     if suffix == ".csv":
-        head = path.open("rb").read(4)
+        with path.open("rb") as fh:
+            head = fh.read(4)
         if head.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise Unsupported("utf-16")
         return f"read_csv({_lit(str(path))}, all_varchar=true, header=true)"
@@ -160,15 +159,10 @@ def compute_file(path: str | Path, period: Period, today: date | None = None,
 
 
 def _write_cache(con, src: str, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
+    with atomic_output(target) as tmp:  # a file that fails validation is never cached
         con.execute(f"COPY ({_canonical(con, src)}) TO {_lit(str(tmp))} "
                     "(FORMAT parquet, COMPRESSION zstd)")
         _validate(con, f"read_parquet({_lit(str(tmp))})")
-        tmp.replace(target)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _validate(con, canonical: str, check_bad: bool = True) -> None:
@@ -280,5 +274,3 @@ def _classify_and_group(con, canonical: str, period: Period, today: date) -> \
     weeks[WEEK] = pd.to_datetime(weeks[WEEK])
     return results_from_cube(base, weeks, period), excluded
 
-
-__all__ = ["compute_file", "Unsupported", "BY_NAME"]

@@ -6,7 +6,6 @@ the registry (`FORM_II06_COLUMNS`) and `narrative.ii06_rows`, the same as the HT
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -16,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from . import fmt
 from .compute import Results
 from .narrative import ii06_rows
+from .paths import atomic_output
 from .spec import Unit
 
 THIN = Side(style="thin", color="555555")
@@ -40,34 +40,31 @@ II06_VERTICAL_MERGES = ((6, 8, 1), (6, 8, 2), (7, 8, 3), (7, 8, 6), (7, 8, 7), (
                         (7, 8, 9), (7, 8, 10), (7, 8, 11), (7, 8, 12), (7, 8, 13))
 
 
+RIGHT = Alignment(horizontal="right")
+TITLE = Font(name="Times New Roman", bold=True, size=13)
+
+
 def _title_block(ws, form: str, title: str, unit: Unit, results: Results, width: int) -> None:
     p = results.period
     last = get_column_letter(width)
-    ws["A1"] = f"Biểu số {form}"
-    ws["A1"].font = BOLD
-    ws.merge_cells(f"H1:{last}1")
-    ws["H1"] = "Ban hành kèm theo Thông tư số 01/2020/TT-VPCP ngày 21/10/2020"
-    ws["H1"].font = ITALIC
-    ws["H1"].alignment = Alignment(horizontal="right")
-    ws.merge_cells(f"A2:{last}2")
-    ws["A2"] = title
-    ws["A2"].font = Font(name="Times New Roman", bold=True, size=13)
-    ws["A2"].alignment = CENTER
-    ws.merge_cells(f"A3:{last}3")
-    ws["A3"] = (f"Kỳ báo cáo: {p.label_vi} (từ ngày {fmt.day(p.start)} đến ngày "
-                f"{fmt.day(p.end)})")
-    ws["A3"].font = ITALIC
-    ws["A3"].alignment = CENTER
-    ws["A4"] = f"Đơn vị báo cáo: {unit.name}"
-    ws["A4"].font = NORMAL
-    ws.merge_cells(f"H4:{last}4")
-    ws["H4"] = "Đơn vị nhận báo cáo: Văn phòng Chính phủ"
-    ws["H4"].font = NORMAL
-    ws["H4"].alignment = Alignment(horizontal="right")
-    ws.merge_cells(f"H5:{last}5")
-    ws["H5"] = "Đơn vị tính: Số hồ sơ TTHC"
-    ws["H5"].font = ITALIC
-    ws["H5"].alignment = Alignment(horizontal="right")
+    period = f"Kỳ báo cáo: {p.label_vi} (từ ngày {fmt.day(p.start)} đến ngày {fmt.day(p.end)})"
+    lines = (  # (cell, merged up to the last column?, text, font, alignment)
+        ("A1", False, f"Biểu số {form}", BOLD, None),
+        ("H1", True, "Ban hành kèm theo Thông tư số 01/2020/TT-VPCP ngày 21/10/2020", ITALIC,
+         RIGHT),
+        ("A2", True, title, TITLE, CENTER),
+        ("A3", True, period, ITALIC, CENTER),
+        ("A4", False, f"Đơn vị báo cáo: {unit.name}", NORMAL, None),
+        ("H4", True, "Đơn vị nhận báo cáo: Văn phòng Chính phủ", NORMAL, RIGHT),
+        ("H5", True, "Đơn vị tính: Số hồ sơ TTHC", ITALIC, RIGHT),
+    )
+    for ref, merged, text, font, align in lines:
+        if merged:
+            ws.merge_cells(f"{ref}:{last}{ref[1:]}")
+        ws[ref] = text
+        ws[ref].font = font
+        if align is not None:
+            ws[ref].alignment = align
 
 
 def sheet_ii06(wb: Workbook, results: Results, unit: Unit, name: str = "II.06") -> None:
@@ -183,8 +180,6 @@ def write_forms(report, path: Path) -> Path:
     stamp = report.generated_at
     wb.properties.created = wb.properties.modified = stamp.replace(microsecond=0)
     wb.properties.creator = "tthc-report"
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    wb.save(tmp)
-    tmp.replace(path)
-    return path
+    with atomic_output(path) as tmp:
+        wb.save(tmp)
+    return Path(path)

@@ -11,7 +11,6 @@ import hashlib
 import html
 import io
 import json
-import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -20,13 +19,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .paths import cache_dir
+from .paths import atomic_output, cache_dir
 from .schema import (
     BY_NAME,
     CHANNEL_LOOKUP,
     CHANNELS,
     COLUMNS,
     FLAG_LOOKUP,
+    HEADER_LOOKUP,
     LEVEL_LOOKUP,
     LEVELS,
     C,
@@ -136,8 +136,6 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, int]:
 
 
 def _header_score(values: list[object]) -> int:
-    from .schema import HEADER_LOOKUP
-
     return len({HEADER_LOOKUP[fold(str(v))] for v in values
                 if v is not None and fold(str(v)) in HEADER_LOOKUP})
 
@@ -382,10 +380,8 @@ def load(path: str | Path, sheet: str | None = None, cache: bool = True) -> Doss
 
 def _store(table: DossierTable, stem: Path) -> None:
     try:
-        stem.parent.mkdir(parents=True, exist_ok=True)
-        tmp = stem.with_name(f".{stem.name}.{os.getpid()}.tmp")
-        table.df.to_parquet(tmp)
-        tmp.replace(stem.with_suffix(".parquet"))
+        with atomic_output(stem.with_suffix(".parquet")) as tmp:
+            table.df.to_parquet(tmp)
         meta = {"rows_read": table.rows_read, "personal_dropped": table.personal_dropped,
                 "extra_columns": table.extra_columns,
                 "identical_duplicates": table.identical_duplicates}

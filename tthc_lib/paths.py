@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
 NOTEBOOK = ROOT / "notebooks" / "report.py"
-PARAMS = ROOT / "params"
 OUTPUTS = ROOT / "outputs"
 
 
@@ -20,3 +21,17 @@ def report_dir(outputs: Path, unit_slug: str, period_code: str) -> Path:
 def cache_dir() -> Path:
     """Return the folder of parsed-export caches (TTHC_CACHE, else ~/.cache/tthc-report)."""
     return Path(os.environ.get("TTHC_CACHE") or Path.home() / ".cache" / "tthc-report")
+
+
+@contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; when the block succeeds it is renamed onto
+    `path`, when it fails it is removed — nobody ever reads a half-written file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        yield tmp
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)

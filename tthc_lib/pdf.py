@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .load import InputError
+from .paths import atomic_output
 
 FOOTER = ("<div style=\"font-size:9px;width:100%;text-align:center;font-family:'Times New "
           "Roman',serif;color:#444\">Trang <span class='pageNumber'></span>/<span "
@@ -86,18 +87,18 @@ class PdfPrinter:
         return self._pool.submit(self._print, Path(html), Path(pdf)).result()
 
     def _print(self, html: Path, pdf: Path) -> Path:
-        tmp = pdf.with_name(f".{pdf.name}.{os.getpid()}.tmp")
         page = self._browser.new_page()
         try:
             page.goto(html.resolve().as_uri(), wait_until="load")
             page.emulate_media(media="print")
-            page.pdf(path=str(tmp), format="A4", print_background=True,
-                     display_header_footer=True, header_template="<span></span>",
-                     footer_template=FOOTER, prefer_css_page_size=True,
-                     margin={"top": "20mm", "bottom": "18mm", "left": "30mm", "right": "15mm"})
+            with atomic_output(pdf) as tmp:
+                page.pdf(path=str(tmp), format="A4", print_background=True,
+                         display_header_footer=True, header_template="<span></span>",
+                         footer_template=FOOTER, prefer_css_page_size=True,
+                         margin={"top": "20mm", "bottom": "18mm", "left": "30mm",
+                                 "right": "15mm"})
         finally:
             page.close()
-        tmp.replace(pdf)
         return pdf
 
 

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import sample_catalog as cat
+from .paths import atomic_output
 from .periods import Period, parse_period
 
 INTAKE_KEYS = ("online", "offline", "carried")
@@ -423,10 +424,8 @@ def generate(profile: Profile) -> pd.DataFrame:
 
 def write(profile: Profile, path: Path) -> Path:
     """Write the sample export of `profile` to `path` (CSV, UTF-8 with BOM, as Excel saves)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    generate(profile).to_csv(tmp, index=False, encoding="utf-8-sig")
-    tmp.replace(path)
+    with atomic_output(path) as tmp:
+        generate(profile).to_csv(tmp, index=False, encoding="utf-8-sig")
     return path
 
 
@@ -464,8 +463,6 @@ def write_messy(profile: Profile, path: Path) -> Path:
     ws.append(list(df.columns))
     for row in df.itertuples(index=False):
         ws.append(list(row))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    wb.save(tmp)
-    tmp.replace(path)
+    with atomic_output(path) as tmp:
+        wb.save(tmp)
     return path

@@ -121,8 +121,6 @@ LEVEL_ALIASES = {
 }
 
 CHANNELS = ("truc_tuyen", "truc_tiep", "buu_chinh")
-CHANNEL_LABELS = {"truc_tuyen": "Trực tuyến", "truc_tiep": "Trực tiếp",
-                  "buu_chinh": "Bưu chính"}
 CHANNEL_ALIASES = {
     "truc_tuyen": ("truc tuyen", "online", "dich vu cong truc tuyen", "dvc truc tuyen",
                    "qua mang", "nop truc tuyen"),
