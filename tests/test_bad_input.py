@@ -24,11 +24,18 @@ HEAD_VI = ["Mã hồ sơ", "Lĩnh vực", "Cơ quan giải quyết", "Cấp th�
            "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày có kết quả"]
 
 
-def test_column_present_twice(tmp_path):
+def test_two_headers_meaning_the_same_column_must_agree_row_by_row(tmp_path):
     path = tmp_path / "x.csv"
-    path.write_text(",".join(CANONICAL) + ",Cấp\nA,,,Hộ tịch,UBND,xa,truc_tuyen,2023-07-01,"
-                    "2023-07-02,,xa\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"cột 'Cấp thực hiện' \(cap\) xuất hiện 2 lần"):
+    head = ",".join(CANONICAL) + ",Cấp\n"
+    path.write_text(head + "A,,,Hộ tịch,UBND,xa,truc_tuyen,2023-07-01,2023-07-02,,Cấp xã\n"
+                    "B,,,Hộ tịch,UBND,tinh,truc_tuyen,2023-07-01,2023-07-02,,\n",
+                    encoding="utf-8")
+    tb = load(path)  # the higher-priority header is read, the other agrees
+    assert list(tb.df[C.cap]) == ["xa", "tinh"] and tb.dataset.also == {"cap": ["Cấp"]}
+    path.write_text(head + "A,,,Hộ tịch,UBND,xa,truc_tuyen,2023-07-01,2023-07-02,,tinh\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError, match=r"dòng 2, cột 'Cấp thực hiện' \(cap\): hai cột cùng "
+                       r"nghĩa phải giống nhau; cột 'Cấp' ghi khác, gặp 'tinh'"):
         load(path)
 
 
@@ -95,7 +102,7 @@ def test_xlsx_banner_rows_merged_cells_and_sheet_chosen_by_header(tmp_path):
 
 
 def test_unmerged_empty_cells_are_errors_with_row_numbers(tmp_path):
-    with pytest.raises(InputError, match=r"dòng 6, cột 'Lĩnh vực'"):
+    with pytest.raises(InputError, match=r"dòng 6, cột 'Cơ quan giải quyết'"):
         load(_export_xlsx(tmp_path / "e.xlsx", merged=False, extra_sheet=False))
 
 
@@ -165,9 +172,9 @@ def test_messy_sample_gives_a_report_whose_quality_part_tells_the_truth(tmp_path
     p.write_text("unit: {slug: m, name: UBND tỉnh M, short_name: tỉnh M}\nperiod: 2023-Q3\n"
                  f"data: {data}\n", encoding="utf-8")
     rep = build_report(p)
-    assert rep.table.identical_duplicates == 2
-    assert rep.classified.excluded["result_before_receipt"] == 3
-    assert rep.classified.excluded["due_before_receipt"] == 2
+    assert rep.dataset.identical_duplicates == 2
+    assert rep.run.excluded["result_before_receipt"] == 3
+    assert rep.run.excluded["due_before_receipt"] == 2
     html = rep.quality_html()
     assert "Bỏ 2 dòng trùng lặp" in html and "lỗi dữ liệu" in html
     assert "Họ tên người nộp" in html  # the header is named, never a value

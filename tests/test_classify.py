@@ -51,11 +51,19 @@ def test_out_of_scope_and_broken_rows_are_excluded_with_a_reason(make_table, kw,
     assert one(make_table, **kw) == (None, reason)
 
 
-def test_status_label_in_the_input_is_not_trusted(make_table):
+def test_a_computed_label_in_the_status_column_is_not_trusted(make_table):
+    from tthc_lib.load import InputError
+    from tthc_lib.policy import load_policy
+
     row = dossier("HS1", received="2023-07-03", due="2023-07-10", done="2023-07-12")
-    row["trang_thai"] = "Đúng hạn"
-    ct = classify(make_table([row]), Q3)
+    row["trang_thai"] = "Đúng hạn"  # not a dossier status: refused under a status policy
+    table = make_table([row])
+    with pytest.raises(InputError, match=r"cột 'Trạng thái' \(trang_thai\).*gặp 'Đúng hạn'"):
+        classify(table, Q3)
+    ct = classify(table, Q3, policy=load_policy("dates-only"))  # statuses ignored
     assert ct.df[OUTCOME][0] == "late"
+    row["trang_thai"] = "Đã trả kết quả"  # a real status: the dates still decide "late"
+    assert classify(make_table([row]), Q3).df[OUTCOME][0] == "late"
 
 
 def test_district_rows_are_refused_in_a_two_level_period(make_table):

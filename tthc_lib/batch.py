@@ -78,7 +78,7 @@ def _get_printer():
 
 def render_one(params: str, outputs: str, pdf: bool, strict: bool) -> Outcome:
     """Render one unit in this worker process; never raises (failures become Outcomes)."""
-    from .load import InputError
+    from .errors import InputError
     from .render import render_report
 
     t = time.perf_counter()

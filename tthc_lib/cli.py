@@ -13,51 +13,49 @@ import time
 from pathlib import Path
 
 
-def _compute_results(args):
-    """Return (Results, excluded counts, row numbers of data errors) with the chosen engine:
-    DuckDB for CSV/Parquet (auto), else pandas; DuckDB steps aside whenever
-    the file needs the pandas loader's messages."""
-    from .classify import DATA_ERRORS, classify
-    from .compute import compute
-    from .load import load
-    from .periods import parse_period
+def _open(args):
+    """Return the Dataset of the command's DATA, read with --profile and --catalog."""
+    from .catalog import load_catalog
+    from .engine import open_dataset
+    from .profiles import load_profile
 
-    period = parse_period(args.period)
-    if args.engine != "pandas" and Path(args.data).suffix.lower() in (".csv", ".parquet"):
-        from .engine_duckdb import Unsupported, compute_file
-
-        try:
-            results, excluded = compute_file(args.data, period)
-            if not any(k in DATA_ERRORS for k in excluded):  # else: rows for the warnings
-                return results, excluded, {}
-        except Unsupported:  # the pandas loader gives the precise message
-            pass
-    ct = classify(load(args.data, sheet=args.sheet), period)
-    return compute(ct), ct.excluded, ct.excluded_rows
+    profile = load_profile(args.profile) if args.profile else None
+    return open_dataset(args.data, sheet=args.sheet, profile=profile,
+                        catalog=load_catalog(args.catalog))
 
 
 def _compute(args) -> int:
     from . import fmt
-    from .classify import data_errors
-    from .load import InputError
+    from .engine import data_errors, run
+    from .errors import InputError
+    from .periods import parse_period
+    from .policy import load_policy
     from .registry import INDICATORS
     from .schema import LEVEL_LABELS
 
-    results, excluded, rows = _compute_results(args)
-    period = results.period
-    errors = data_errors(excluded, rows)
+    period = parse_period(args.period)
+    policy = load_policy(args.policy)
+    ds = _open(args)
+    try:
+        r = run(ds, policy, period)
+    finally:
+        ds.close()
+    results = r.results
+    errors = data_errors(r.excluded, r.excluded_rows)
     if errors and args.strict:
         raise InputError("Chế độ --strict: dữ liệu có dòng lỗi:\n"
                          + "\n".join(f"  - {e}" for e in errors))
     for e in errors:
         print(f"Cảnh báo: không tính {e}.", file=sys.stderr)
     if args.json:
-        print(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
+        out = results.to_json() | {"policy": policy.name, "by_status": r.by_status}
+        print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
     levels = list(results.by_level)
     head = f"{'Chỉ tiêu':<52}{'Toàn bộ':>12}" + "".join(
         f"{LEVEL_LABELS[lv]:>12}" for lv in levels)
-    print(f"Kỳ {period.label_vi}: {fmt.day(period.start)} – {fmt.day(period.end)}")
+    print(f"Kỳ {period.label_vi}: {fmt.day(period.start)} – {fmt.day(period.end)}; "
+          f"chính sách đếm {policy.name}")
     print(head)
     print("-" * len(head))
     for ind in (i for i in INDICATORS if i.source == "data"):
@@ -67,9 +65,21 @@ def _compute(args) -> int:
     return 0
 
 
+def _inspect(args) -> int:
+    from .inspect import inspect_file, render_text
+
+    report = inspect_file(args.data, sheet=args.sheet, profile=args.profile,
+                          catalog=args.catalog, policy=args.policy)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(render_text(report))
+    return 0 if report["usable"] else 2
+
+
 def _sample(args) -> int:
     from . import sample
-    from .load import InputError
+    from .errors import InputError
     from .paths import ROOT
 
     known = [*sample.PROFILES, sample.MESSY_KEY]
@@ -117,6 +127,14 @@ def _batch(args) -> int:
     return 0 if all(o.ok for o in outcomes) else 1
 
 
+def _rules_args(p) -> None:
+    p.add_argument("--profile", help="hồ sơ nguồn: canonical, dvcqg, ds-tinh, igate-utc hoặc "
+                   "tệp YAML (mặc định: nhận ra từ tiêu đề cột)")
+    p.add_argument("--catalog", help="danh mục cơ quan → cấp, thủ tục → lĩnh vực (YAML/CSV)")
+    p.add_argument("--policy", help="chính sách đếm: tt01 (mặc định), dates-only, opencps "
+                   "hoặc tệp YAML")
+
+
 def parser() -> argparse.ArgumentParser:
     """Return the argument parser of the `tthc` command."""
     p = argparse.ArgumentParser(prog="tthc", description="Báo cáo kiểm soát TTHC, một cửa, "
@@ -128,9 +146,14 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true", help="in JSON thay cho bảng")
     c.add_argument("--sheet", help="tên trang tính (XLSX)")
     c.add_argument("--strict", action="store_true", help="dòng có ngày không hợp lý là lỗi")
-    c.add_argument("--engine", choices=["auto", "pandas", "duckdb"], default="auto",
-                   help="auto: DuckDB cho CSV/Parquet (nhanh với tệp lớn), pandas cho XLSX")
+    _rules_args(c)
     c.set_defaults(func=_compute)
+    i = sub.add_parser("inspect", help="tệp này có dùng được không, và sẽ được đọc thế nào")
+    i.add_argument("data", help="tệp hồ sơ: CSV, XLSX hoặc Parquet")
+    i.add_argument("--sheet", help="tên trang tính (XLSX)")
+    i.add_argument("--json", action="store_true", help="in JSON thay cho văn bản")
+    _rules_args(i)
+    i.set_defaults(func=_inspect)
     s = sub.add_parser("sample", help="tạo dữ liệu hồ sơ mẫu (mặc định: mọi mẫu đi kèm)")
     s.add_argument("keys", nargs="*", help="mẫu cần tạo, ví dụ bac-giang-2023-Q3")
     s.add_argument("--out", help="thư mục ghi (mặc định: data/samples)")
@@ -154,7 +177,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (2 for bad input, 1 for other failures)."""
-    from .load import InputError
+    from .errors import InputError
     from .periods import PeriodError
 
     args = parser().parse_args(argv)

@@ -1,9 +1,9 @@
-"""Evaluate the registry over a classified table: totals and breakdowns.
+"""Evaluate the registry over the cube: totals and breakdowns.
 
-The table is first reduced to a small cube (one row per combination of breakdown key,
-intake, channel group and outcome, with a count); every count indicator is a filtered sum
-over that cube, every ratio a division of two indicators. A different engine only has to
-produce the same cube.
+The engine reduces the dossiers to a small cube (one row per combination of level, field,
+agency and classification dimension, with a count); every count indicator is a filtered sum
+over that cube, every ratio a division of two indicators. An indicator that filters on a
+dimension the export cannot give (no channel column, …) is None: absent, not zero.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
-from .classify import ATTRIBUTES, CHANNEL_GROUP, INTAKE, OUTCOME, WEEK, ClassifiedTable
+from .dims import ATTRIBUTES, CHANNEL_GROUP, INTAKE, OUTCOME
 from .periods import Period
 from .registry import COUNTS, RATIOS
 from .schema import LEVELS, C
@@ -47,88 +46,75 @@ class Results:
         }
 
 
-def cube(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Return counts of dossiers per (keys..., intake, channel group, outcome)."""
-    return (df.groupby([*keys, *DIMS], observed=True, sort=False).size()
-            .rename("n").reset_index())
-
-
 def rate(num, den) -> float | None:
-    """Return num / den in percent, or None when the denominator is 0 or missing."""
-    return None if not den else 100.0 * num / den
+    """Return num / den in percent, or None when a part is missing or the denominator 0."""
+    return None if num is None or not den else 100.0 * num / den
 
 
-def indicator_matrix(cb: pd.DataFrame) -> pd.DataFrame:
-    """Return, for each cube row, how much it adds to every count indicator (n or 0)."""
-    n = cb["n"].to_numpy()
-    cols = {}
-    for ind in COUNTS:
-        mask = np.ones(len(cb), dtype=bool)
-        for col, allowed in ind.where.items():
-            mask &= cb[col].isin(allowed).to_numpy()
-        cols[ind.id] = np.where(mask, n, 0)
-    return pd.DataFrame(cols, index=cb.index)
-
-
-def _with_ratios(counts: dict[str, int]) -> Values:
-    out: Values = {k: int(v) for k, v in counts.items()}
+def _values(sums, absent_ids: frozenset[str]) -> Values:
+    out: Values = {c.id: (None if c.id in absent_ids else int(v))
+                   for c, v in zip(COUNTS, sums, strict=True)}
     for ind in RATIOS:
         out[ind.id] = rate(out[ind.numerator], out[ind.denominator])
     return out
 
 
-def evaluate(matrix: pd.DataFrame, keys: pd.DataFrame | None) -> dict:
-    """Return {key: values} of every registry indicator, summing the matrix by `keys`
-    (or one Values for the whole table when `keys` is None)."""
-    if keys is None:
-        return _with_ratios(matrix.sum().to_dict())
-    grouped = matrix.groupby([keys[c] for c in keys.columns], sort=True).sum()
-    return {k: _with_ratios(row) for k, row in grouped.to_dict("index").items()}
+def _absent_ids(absent: frozenset[str]) -> frozenset[str]:
+    return frozenset(c.id for c in COUNTS if set(c.where) & absent)
 
 
-def _zero() -> Values:
-    return _with_ratios({c.id: 0 for c in COUNTS})
+def results_from_cube(cube: list[dict], weeks: list[dict], period: Period,
+                      absent: frozenset[str] = frozenset()) -> Results:
+    """Return the Results from the cube rows (level `cap`, `linh_vuc`, `co_quan`, every
+    classification dimension and the count `n`) and the weekly rows of new dossiers (`week`,
+    channel group, `n`). `absent` names dimensions the export cannot give."""
+    gone = _absent_ids(absent)
+    signatures: dict[tuple, int] = {}
+    sig_idx = np.empty(len(cube), dtype=np.int64)
+    for i, r in enumerate(cube):
+        sig_idx[i] = signatures.setdefault(tuple(r[d] for d in DIMS), len(signatures))
+    match = np.zeros((max(len(signatures), 1), len(COUNTS)), dtype=np.int64)
+    for sig, j in signatures.items():
+        row = dict(zip(DIMS, sig, strict=True))
+        for k, ind in enumerate(COUNTS):
+            match[j, k] = all(row[col] in allowed for col, allowed in ind.where.items())
+    n = np.fromiter((r["n"] for r in cube), dtype=np.int64, count=len(cube))
+    contrib = match[sig_idx] * n[:, None] if len(cube) else np.zeros((0, len(COUNTS)), np.int64)
 
+    def by(*keys: str) -> dict:
+        codes: dict[tuple, int] = {}
+        idx = np.fromiter((codes.setdefault(tuple(r[k] for k in keys), len(codes))
+                           for r in cube), dtype=np.int64, count=len(cube))
+        sums = np.zeros((len(codes), len(COUNTS)), dtype=np.int64)
+        np.add.at(sums, idx, contrib)
+        out = {key if len(keys) > 1 else key[0]: _values(sums[j], gone)
+               for key, j in sorted(codes.items())}
+        return out
 
-KEYS = [C.cap, C.linh_vuc, C.co_quan]
-
-
-def compute(ct: ClassifiedTable) -> Results:
-    """Return the Results of every registry indicator for a classified table."""
-    df = ct.df
-    base = cube(df, KEYS)
-    new = df[df[INTAKE] == "new"]
-    weeks = new.groupby([WEEK, CHANNEL_GROUP], observed=True).size().rename("n").reset_index()
-    return results_from_cube(base, weeks, ct.period)
-
-
-def results_from_cube(base: pd.DataFrame, weeks: pd.DataFrame, period) -> Results:
-    """Return the Results from the cube (counts per level, field, agency and every
-    classification dimension) and the weekly counts of new dossiers by channel group. Any
-    engine that produces these two small tables gets the same indicators."""
-    base = base.copy()
-    for col in KEYS:
-        base[col] = base[col].astype(str)
-    m = indicator_matrix(base)
-    levels = {lv: _zero() for lv in LEVELS if lv in period.levels}
-    levels.update(evaluate(m, base[[C.cap]]))
+    levels = {lv: _values(np.zeros(len(COUNTS)), gone) for lv in LEVELS if lv in period.levels}
+    levels.update(by(C.cap))
     level_field: dict[str, dict[str, Values]] = {lv: {} for lv in levels}
-    for (lv, fv), values in evaluate(m, base[[C.cap, C.linh_vuc]]).items():
+    for (lv, fv), values in by(C.cap, C.linh_vuc).items():
         level_field[lv][fv] = values
-    by_week = []
-    if len(weeks):
-        wk = weeks.pivot_table(index=WEEK, columns=CHANNEL_GROUP, values="n", aggfunc="sum",
-                               fill_value=0, observed=True)
-        for monday, row in wk.sort_index().iterrows():
-            by_week.append({"week": pd.Timestamp(monday).date().isoformat(),
-                            "online": int(row.get("online", 0)),
-                            "offline": int(row.get("offline", 0))})
+    totals: dict[str, dict[str, int]] = {}
+    for w in weeks:
+        day = w["week"].date().isoformat() if hasattr(w["week"], "date") else str(w["week"])
+        t = totals.setdefault(day, {"online": 0, "offline": 0})
+        if w[CHANNEL_GROUP] in t:
+            t[w[CHANNEL_GROUP]] += int(w["n"])
+    by_week = [{"week": d, **({"online": None, "offline": None} if CHANNEL_GROUP in absent
+                              else t)} for d, t in sorted(totals.items())]
     return Results(
         period=period,
-        indicators=evaluate(m, None) if len(base) else _zero(),
+        indicators=_values(contrib.sum(axis=0) if len(cube) else np.zeros(len(COUNTS)), gone),
         by_level=levels,
-        by_field=evaluate(m, base[[C.linh_vuc]]),
-        by_agency=evaluate(m, base[[C.co_quan]]),
+        by_field=by(C.linh_vuc),
+        by_agency=by(C.co_quan),
         by_level_field=level_field,
         by_week=by_week,
     )
+
+
+def compute(ct) -> Results:
+    """Return the Results of a ClassifiedTable (the engine's Run already holds them)."""
+    return ct.run.results

@@ -8,7 +8,7 @@ import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .load import InputError
+from .errors import InputError
 from .paths import atomic_output
 
 FOOTER = ("<div style=\"font-size:9px;width:100%;text-align:center;font-family:'Times New "

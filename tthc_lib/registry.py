@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
-from .classify import (
+from .dims import (
     CHANNEL_GROUP,
     DIGITISED,
     GROUP,
@@ -25,7 +25,7 @@ from .classify import (
 Kind = Literal["count", "ratio"]
 Source = Literal["data", "figure"]
 RESOLVED = ("early", "on_time", "late")
-PENDING = ("pending_in_time", "pending_overdue")
+PENDING = ("pending_in_time", "pending_overdue", "pending_waiting")
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,10 @@ INDICATORS: tuple[Indicator, ...] = (
     _c("pending_total", "Số hồ sơ đang giải quyết", "(11)", outcome=PENDING),
     _c("pending_in_time", "Đang giải quyết trong hạn", "(12)", outcome="pending_in_time"),
     _c("pending_overdue", "Đang giải quyết quá hạn", "(13)", outcome="pending_overdue"),
+    _c("pending_waiting", "Đang chờ bổ sung (không tính trong hạn hay quá hạn)", None,
+       outcome="pending_waiting"),
+    _c("withdrawn_total", "Đã rút, hủy (không tính đã giải quyết hay đang giải quyết)", None,
+       outcome="withdrawn"),
     ratio("on_time_rate", "Tỷ lệ giải quyết đúng hạn", "resolved_not_late", "resolved_total"),
     ratio("early_rate", "Tỷ lệ giải quyết trước hạn", "resolved_early", "resolved_total"),
     ratio("online_rate", "Tỷ lệ hồ sơ trực tuyến", "received_new_online", "received_new"),
@@ -218,8 +222,8 @@ IDENTITIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("received_new", ("received_new_online", "received_new_offline")),
     ("resolved_total", ("resolved_early", "resolved_on_time", "resolved_late")),
     ("resolved_not_late", ("resolved_early", "resolved_on_time")),
-    ("pending_total", ("pending_in_time", "pending_overdue")),
-    ("received_total", ("resolved_total", "pending_total")),
+    ("pending_total", ("pending_in_time", "pending_overdue", "pending_waiting")),
+    ("received_total", ("resolved_total", "pending_total", "withdrawn_total")),
 )
 
 # Identities among typed figures, checked when every term is typed: sum(left) == sum(right).

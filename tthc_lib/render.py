@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 
-from .load import InputError
+from .errors import InputError
 from .paths import NOTEBOOK, OUTPUTS, report_dir
 from .spec import load_spec
 

@@ -16,20 +16,23 @@ from pathlib import Path
 import yaml
 
 from . import checks, fmt
+from .catalog import load_catalog
 from .checks import Finding
-from .classify import (
+from .compute import Results
+from .engine import (
     DATA_ERRORS,
     EXCLUSIONS,
-    GROUP,
-    ClassifiedTable,
-    classify,
+    Dataset,
+    Run,
     data_errors,
-    subset,
+    open_dataset,
+    run,
+    window_count,
 )
-from .compute import Results, compute
-from .load import DossierTable, InputError, load
+from .errors import InputError
 from .narrative import ii06_rows, ranked_late, render, results_view
-from .schema import C
+from .policy import builtin_policies, load_policy
+from .profiles import load_profile
 from .sections import BY_KEY, SECTIONS, TEXT_KEYS, present
 from .spec import ReportSpec, load_spec
 
@@ -47,8 +50,8 @@ class Report:
     """Everything the document shows, computed once."""
 
     spec: ReportSpec
-    table: DossierTable
-    classified: ClassifiedTable
+    dataset: Dataset
+    run: Run
     results: Results
     identities: list[Finding]
     typed: list[Finding]
@@ -57,6 +60,7 @@ class Report:
     own: Results | None = None  # department: its own fields, without interconnected groups
     window: dict | None = None  # interconnected groups in the window the report names
     previous: Results | None = None
+    presets: list[dict] = field(default_factory=list)  # headline figures under every preset
 
     # ------------------------------------------------------------------ helpers
     def _ctx(self, **extra) -> dict:
@@ -80,18 +84,47 @@ class Report:
             today=f"{g:%d} tháng {g:%m} năm {g:%Y}"))
 
     def quality_html(self) -> str:
-        ct = self.classified
+        ds, r = self.dataset, self.run
         excluded = [{"reason": EXCLUSIONS[k], "count": n, "error": k in DATA_ERRORS,
-                     "rows": ", ".join(map(str, ct.excluded_rows[k][:10]))}
-                    for k, n in ct.excluded.items()]
+                     "rows": ", ".join(map(str, r.excluded_rows.get(k, [])[:10]))}
+                    for k, n in r.excluded.items()]
         return render(
             "data_quality.html.j2", **self._ctx(
-                source=self.table.source, rows_read=self.table.rows_read,
-                rows_used=len(ct.df), duplicates=self.table.identical_duplicates,
-                excluded=excluded, personal=self.table.personal_dropped,
+                source=ds.source, rows_read=ds.rows_read,
+                rows_used=r.rows_used, duplicates=ds.identical_duplicates,
+                excluded=excluded, personal=ds.personal, reading=self.reading(),
+                policy=r.policy, statuses=self.status_rows(), presets=self.presets,
                 ok_count=sum(f.ok for f in self.identities), total_count=len(self.identities),
                 failed=[f for f in self.identities if not f.ok], typed=self.typed,
                 figures_count=len(self.spec.figures)))
+
+    def reading(self) -> dict:
+        """Return how the export was read: profile, headers, where level and field came
+        from, agencies whose level stays unknown."""
+        ds = self.dataset
+        return {"profile": ds.profile, "headers": ds.headers, "also": ds.also,
+                "extra": ds.extra, "level_from": ds.level_from, "field_from": ds.field_from,
+                "unknown_agencies": ds.unknown_agencies,
+                "catalog": ds.catalog.source if ds.catalog.source else None}
+
+    def status_rows(self) -> list[dict]:
+        """Return the status table: each status found, its dossiers, how the policy counts
+        them and what they became (Vietnamese, numbers formatted)."""
+        from .registry import REGISTRY
+
+        names = {"early": "resolved_early", "on_time": "resolved_on_time",
+                 "late": "resolved_late", "pending_in_time": "pending_in_time",
+                 "pending_overdue": "pending_overdue", "pending_waiting": "pending_waiting",
+                 "withdrawn": "withdrawn_total"}
+        rows = []
+        for t in self.run.status_table:
+            became = [f"{REGISTRY[names[k]].label_vi.lower()} {fmt.number(n)}"
+                      for k, n in t["counted"].items()]
+            became += [f"{EXCLUSIONS.get(k, k)} {fmt.number(n)}" for k, n in t["left_out"].items()]
+            rows.append({"code": t["code"] or "–", "label": t["label"],
+                         "count": fmt.number(t["count"]), "treatment": t["treatment"],
+                         "became": "; ".join(became)})
+        return rows
 
     def intro_html(self) -> str:
         return render("intro.html.j2", **self._ctx())
@@ -177,8 +210,9 @@ class Report:
     def provenance_html(self) -> str:
         p = self.spec.period
         return render(
-            "provenance.html.j2", params_file=self.spec.path.name, source=self.table.source,
-            rows_read=self.table.rows_read, sha256=self.table.sha256,
+            "provenance.html.j2", params_file=self.spec.path.name, source=self.dataset.source,
+            rows_read=self.dataset.rows_read, sha256=self.dataset.sha256,
+            profile=self.dataset.profile.name, policy=self.run.policy.name,
             period_label=p.label_vi, start=fmt.day(p.start), end=fmt.day(p.end),
             version=tool_version(), generated_at=f"{self.generated_at:%d/%m/%Y %H:%M}",
             params_text=yaml.safe_dump(self.spec.raw, allow_unicode=True, sort_keys=False))
@@ -209,37 +243,63 @@ class Report:
                                   "online_rate")}
 
 
-def _window(ct: ClassifiedTable, start, end) -> dict:
-    received = ct.df[C.ngay_tiep_nhan].dt.normalize()
-    in_window = (ct.df[GROUP] == "yes") & (received >= str(start)) & (received <= str(end))
-    groups = compute(subset(ct, ct.df[GROUP] == "yes")).indicators
-    return {"start": fmt.day(start), "end": fmt.day(end), "count": int(in_window.sum()),
+def _window(ds: Dataset, r: Run, spec: ReportSpec) -> dict:
+    start, end = spec.interconnected_window
+    groups = r.groups.indicators
+    return {"start": fmt.day(start), "end": fmt.day(end),
+            "count": window_count(ds, r.policy, spec.period, start, end),
             "resolved": groups["resolved_total"], "late": groups["resolved_late"]}
+
+
+HEADLINE = ("received_total", "resolved_total", "on_time_rate", "pending_overdue")
+
+
+def _presets(ds: Dataset, spec: ReportSpec, used: Run) -> list[dict]:
+    """Return the headline figures under every shipped policy, the one used first."""
+    out = []
+    for name, policy in builtin_policies().items():
+        r = used if name == used.policy.name else run(ds, policy, spec.period)
+        out.append({"name": name, "label": policy.label, "used": r is used,
+                    **{k: r.results.indicators[k] for k in HEADLINE}})
+    return sorted(out, key=lambda p: not p["used"])
+
+
+def open_spec_data(spec: ReportSpec, data=None, sheet=None) -> Dataset:
+    """Return the Dataset of a spec's export (or of `data`), read with its profile and
+    catalogue."""
+    profile = load_profile(spec.profile) if spec.profile else None
+    return open_dataset(data or spec.data, sheet=sheet if data else spec.sheet, profile=profile,
+                        catalog=load_catalog(spec.catalog))
 
 
 def build_report(params_path, strict: bool = False, now: datetime | None = None) -> Report:
     """Return the Report for a params YAML. With `strict`, failed checks and rows with data
     errors raise InputError instead of being listed in the report."""
     spec = load_spec(params_path)
-    table = load(spec.data, sheet=spec.sheet)
-    ct = classify(table, spec.period)
-    results = compute(ct)
-    own = compute(subset(ct, ct.df[GROUP] == "no")) if spec.unit.kind == "department" else None
-    window = _window(ct, *spec.interconnected_window) if spec.interconnected_window else None
+    ds = open_spec_data(spec)
+    policy = load_policy(spec.policy)
+    r = run(ds, policy, spec.period)
+    results = r.results
+    own = r.own if spec.unit.kind == "department" else None
+    window = _window(ds, r, spec) if spec.interconnected_window else None
     previous = None
     if spec.previous:
         data, period, sheet = spec.previous
-        previous = compute(classify(load(data, sheet=sheet), period))
+        prev_ds = open_spec_data(spec, data, sheet)
+        try:
+            previous = run(prev_ds, policy, period).results
+        finally:
+            prev_ds.close()
     extra = {"interconnected_window_total": (window["count"], "hồ sơ nhóm liên thông tiếp nhận "
                                              "trong khoảng thời gian đó")} if window else {}
     ids = checks.identities(results)
     typed = checks.typed_figures(spec.figures, own or results, extra)
     if strict:
         problems = [f.message for f in ids + typed if not f.ok]
-        problems += data_errors(ct.excluded, ct.excluded_rows)
+        problems += data_errors(r.excluded, r.excluded_rows)
         if problems:
             raise InputError("Chế độ --strict: kiểm tra số liệu không đạt:\n"
                              + "\n".join(f"  - {m}" for m in problems))
-    return Report(spec, table, ct, results, ids, typed, now or datetime.now(),
+    return Report(spec, ds, r, results, ids, typed, now or datetime.now(),
                   figures=checks.figure_values(spec.figures), own=own, window=window,
-                  previous=previous)
+                  previous=previous, presets=_presets(ds, spec, r))

@@ -12,6 +12,9 @@ unit:
 period: 2023-Q3                # 2023-Q3, 2023-H1, 2023, or 2023-07-01..2023-09-30
 data: data/samples/bac-giang-2023-Q3.csv   # relative to the params file or the project
 sheet: null                    # optional: the XLSX sheet to read
+profile: null                  # optional: source profile name or YAML (detected from headers)
+catalog: null                  # optional: agency → level, procedure → field (YAML or CSV)
+policy: tt01                   # optional: status policy name or YAML (tt01, dates-only, opencps)
 figures:                       # optional: figures as published / typed by the analyst,
   received_total: 177681       # keyed by indicator id; checked against the data
 text:                          # optional: the analyst's paragraphs, by section key
@@ -27,13 +30,13 @@ from pathlib import Path
 
 import yaml
 
-from .load import InputError
+from .errors import InputError
 from .periods import Period, PeriodError, parse_period
 from .registry import REGISTRY
 from .sections import TEXT_KEYS, missing_required
 
 TOP_KEYS = {"unit", "period", "data", "sheet", "figures", "text", "interconnected_window",
-            "previous", "style"}
+            "previous", "style", "profile", "catalog", "policy"}
 UNIT_KEYS = {"slug", "name", "short_name", "signer", "place", "scope", "title_scope", "kind",
              "groups_label"}
 UNIT_KINDS = ("province", "department")
@@ -77,6 +80,9 @@ class ReportSpec:
     previous: tuple[Path, Period, str | None] | None = None  # data, period, sheet
     pad_small_numbers: bool = False
     raw: dict = field(default_factory=dict)
+    profile: str | None = None  # a shipped profile's name or a resolved YAML path
+    catalog: Path | None = None
+    policy: str = "tt01"
 
 
 def _err(path: Path, key: str, msg: str) -> InputError:
@@ -165,11 +171,41 @@ def load_spec(path: str | Path) -> ReportSpec:
     sheet = raw.get("sheet")
     if sheet is not None and not isinstance(sheet, str):
         raise _err(path, "sheet", "cần là tên trang tính (chuỗi).")
+    rules = {}
+    for key in ("profile", "catalog", "policy"):
+        value = raw.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise _err(path, key, "cần là tên (ví dụ tt01) hoặc đường dẫn tệp (chuỗi).")
+        as_path = _resolve(path, value)
+        if key == "catalog" or value.endswith((".yaml", ".yml", ".csv")):
+            if not as_path.exists():
+                raise _err(path, key, f"trỏ tới tệp không tồn tại: '{value}'.")
+            rules[key] = as_path if key == "catalog" else str(as_path)
+        else:
+            rules[key] = value
+    _check_rules(path, rules)
     return ReportSpec(path=path, unit=Unit(**{k: str(v) for k, v in unit.items()}),
                       period=period, data=data, sheet=sheet, figures=dict(figures),
                       text={k: str(v) for k, v in text.items()}, interconnected_window=window,
                       previous=previous, pad_small_numbers=bool(style.get("pad_small_numbers")),
-                      raw=raw)
+                      raw=raw, **rules)
+
+
+def _check_rules(path: Path, rules: dict) -> None:
+    """Refuse an unknown profile or policy, or a bad catalogue, naming the key."""
+    from .catalog import load_catalog
+    from .policy import load_policy
+    from .profiles import load_profile
+
+    for key, loader in (("profile", load_profile), ("policy", load_policy),
+                        ("catalog", load_catalog)):
+        if key in rules:
+            try:
+                loader(rules[key])
+            except InputError as exc:
+                raise _err(path, key, f"không hợp lệ: {exc}") from None
 
 
 def _window(path: Path, raw) -> tuple[date, date] | None:

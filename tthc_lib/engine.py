@@ -1,0 +1,684 @@
+"""The one engine: DuckDB runs every rule, compiled to SQL from the declarations.
+
+    file ──read──▶ text cells ──profile + vocabulary + catalogue──▶ canonical dossiers
+         ──validate──▶ refusals (row, column, code)     ──policy + period──▶ classified
+         ──group──▶ cube ──registry──▶ Results
+
+`tthc compute`, `tthc inspect` and the report all go through `open_dataset` and
+`Dataset.run`; there is no second implementation of any rule. Text cells are mapped
+through the vocabularies once per distinct value (exports repeat a few categories).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .catalog import EMPTY, Catalog
+from .dims import OUTCOMES
+from .errors import MAX_LISTED, InputError, Problem, raise_problems
+from .paths import atomic_output, cache_dir
+from .periods import Period
+from .policy import Policy
+from .profiles import (
+    OFFSET_FORMATS,
+    RULES,
+    Profile,
+    Resolution,
+    builtin_profiles,
+    detect,
+    load_profile,
+    vocabulary,
+)
+from .read import lit, read, sha256_of
+from .schema import (
+    BY_NAME,
+    UNKNOWN_FIELD,
+    UNKNOWN_LEVEL,
+    C,
+    Kind,
+    fold,
+    nfc,
+)
+
+CACHE_VERSION = "3"  # bump when the canonical table changes shape
+MAX_DISTINCT = 20000  # more distinct values than this in a categorical column: not an export
+OFFSET_RX = r"(Z|[+-][0-9]{2}:?[0-9]{2})$"
+LOCAL_HOURS = 7  # Asia/Ho_Chi_Minh has been UTC+7 all year since 1975 (no summer time)
+
+# Rows kept out of the period's figures, and why (shown in the data-quality part).
+EXCLUSIONS = {
+    "status_not_counted": "trạng thái không được tính theo chính sách đếm",
+    "finished_without_date": "trạng thái đã xong nhưng không có ngày kết thúc xử lý",
+    "no_due_date": "không có ngày hẹn trả",
+    "received_after_end": "tiếp nhận sau ngày chốt số liệu",
+    "finished_before_start": "đã có kết quả trước kỳ báo cáo",
+    "result_before_receipt": "ngày có kết quả trước ngày tiếp nhận",
+    "due_before_receipt": "ngày hẹn trả trước ngày tiếp nhận",
+    "date_in_future": "ngày tiếp nhận hoặc ngày có kết quả sau ngày lập báo cáo",
+}
+DATA_ERRORS = ("result_before_receipt", "due_before_receipt", "date_in_future")
+LISTED = ("finished_without_date", *DATA_ERRORS)  # rows listed by number in the report
+
+
+def data_errors(excluded: dict[str, int], rows: dict[str, list[int]]) -> list[str]:
+    """Return one sentence per kind of data error: how many rows, why, and which rows."""
+    return [f"{n} hồ sơ: {EXCLUSIONS[k]} (các dòng {', '.join(map(str, rows.get(k, [])[:10]))})"
+            for k, n in excluded.items() if k in DATA_ERRORS]
+
+# Canonical columns of the dossiers table and their SQL types.
+DATE_COLS = {C.ngay_nop: "nop", C.ngay_tiep_nhan: "recv", C.ngay_hen_tra: "due",
+             C.ngay_co_ket_qua: "done", C.ngay_tra_kq: "handed",
+             C.ngay_tu_choi: "refused", C.ngay_yeu_cau_bo_sung: "supplement"}
+FLAG_COLS = {C.tra_kq_buu_chinh: "postal_return", C.da_so_hoa: "digitised",
+             C.thanh_toan_truc_tuyen: "paid_online"}
+TEXT_COLS = (C.ma_ho_so, C.ma_tthc, C.ten_tthc, C.ma_linh_vuc, C.nhom_lien_thong)
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+# ---------------------------------------------------------------- the canonical table
+
+
+@dataclass
+class Dataset:
+    """An export read, mapped and validated: the `dossiers` table in a DuckDB connection,
+    and what reading saw (for the data-quality part and `tthc inspect`)."""
+
+    con: object
+    source: str
+    sha256: str
+    rows_read: int
+    header_row: int
+    profile: Profile
+    headers: dict[str, str]  # canonical -> the header read
+    also: dict[str, list[str]]  # canonical -> other headers meaning the same (agreed)
+    personal: list[str]
+    extra: list[str]
+    identical_duplicates: int = 0
+    present: frozenset = frozenset()  # canonical columns the file carries
+    level_from: dict[str, int] = field(default_factory=dict)  # column|catalogue|name|unknown
+    unknown_agencies: list[str] = field(default_factory=list)
+    field_from: dict[str, int] = field(default_factory=dict)  # column|catalogue|unknown
+    catalog: Catalog = EMPTY
+
+    def close(self) -> None:
+        self.con.close()
+
+    def frame(self, sql: str = "SELECT * FROM dossiers ORDER BY _row"):
+        """Return a query over the dossiers as a pandas DataFrame (drill-downs, notebooks)."""
+        return self.con.execute(sql).df()
+
+
+def _text(ref: str) -> str:
+    return f"nullif(trim(replace(CAST({ref} AS VARCHAR), chr(160), ' ')), '')"
+
+
+def _nfc(ref: str) -> str:
+    return f"nfc_normalize({_text(ref)})"
+
+
+def _distinct(con, src: str, ref: str) -> list[str | None]:
+    rows = con.execute(f"SELECT DISTINCT {_text(ref)} FROM {src} LIMIT {MAX_DISTINCT + 1}"
+                       ).fetchall()
+    if len(rows) > MAX_DISTINCT:
+        raise InputError(f"cột {ref} có hơn {MAX_DISTINCT} giá trị khác nhau: không phải cột "
+                         "danh mục")
+    return [r[0] for r in rows]
+
+
+def _case(ref: str, table: dict[str, str | None]) -> str:
+    """Return a SQL CASE mapping raw text values (already trimmed) through `table`."""
+    null = table.get(None)
+    whens = " ".join(f"WHEN {lit(v)} THEN {lit(c)}" for v, c in table.items()
+                     if v is not None and c is not None)
+    default = lit(null) if null is not None else "NULL"
+    return f"(CASE {_text(ref)} {whens} ELSE {default} END)" if whens else default
+
+
+def _date_sql(con, src: str, ref: str, profile: Profile) -> str:
+    """Return SQL turning a text column into a local TIMESTAMP: the column's usual format
+    first, then every accepted format, UTC offsets (converted to Vietnam time),
+    Vietnamese SA/CH for AM/PM and Excel serial numbers."""
+    x = _text(ref)
+    ampm = f"regexp_replace(regexp_replace({x}, '\\bSA$|\\bSA\\b', 'AM'), '\\bCH\\b', 'PM')"
+    formats = profile.formats()
+    probe = ", ".join(f"count(try_strptime(a, {lit(f)}))" for f in formats)
+    zprobe = ", ".join(f"count(try_strptime(z, {lit(f)}))" for f in OFFSET_FORMATS)
+    counts = con.execute(
+        f"SELECT {probe}, {zprobe} FROM (SELECT {ampm} AS a, "
+        f"regexp_replace({x}, 'Z$', '+0000') AS z FROM {src} WHERE {x} IS NOT NULL LIMIT 2000)"
+    ).fetchone()
+    shift = f" + INTERVAL {LOCAL_HOURS} HOUR" if profile.timezone == "utc" else ""
+    fmts = "[" + ", ".join(lit(f) for f in formats) + "]"
+    zfmts = "[" + ", ".join(lit(f) for f in OFFSET_FORMATS) + "]"
+    z = f"regexp_replace({x}, 'Z$', '+0000')"
+    offset = (f"make_timestamp(epoch_us(try_strptime({z}, {zfmts})) + "
+              f"{LOCAL_HOURS * 3600 * 1_000_000})")
+    serial = (f"CASE WHEN regexp_full_match({x}, '[2-7][0-9]{{4}}(\\.[0-9]+)?') THEN "
+              f"TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(CAST({x} AS DOUBLE) * "
+              f"86400) AS BIGINT) * 1000000) END")
+    full = f"coalesce(try_strptime({ampm}, {fmts}){shift}, {offset}, {serial})"
+    best = max(range(len(counts)), key=lambda i: counts[i])
+    if counts[best] == 0:
+        return full
+    if best >= len(formats):  # mostly ISO with an offset
+        fast = (f"make_timestamp(epoch_us(try_strptime({z}, "
+                f"{lit(OFFSET_FORMATS[best - len(formats)])})) + "
+                f"{LOCAL_HOURS * 3600 * 1_000_000})")
+    else:
+        fmt = formats[best]
+        text = ampm if "%p" in fmt else x
+        fast = f"try_strptime({text}, {lit(fmt)}){shift}"
+    return f"coalesce({fast}, {full})"
+
+
+def _plausible(expr: str) -> str:
+    return f"(CASE WHEN year({expr}) BETWEEN 1990 AND 2100 THEN {expr} END)"
+
+
+@dataclass
+class _Build:
+    select: list[str] = field(default_factory=list)  # canonical typed columns
+    errors: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
+    # error column -> (condition, canonical column, code, raw ref for the found value)
+    joins: list[str] = field(default_factory=list)
+
+
+def _canonical_sql(ds: Dataset, res: Resolution, src: str, catalog: Catalog) -> str:
+    """Return the SELECT that maps the raw cells to the canonical dossier columns, with one
+    boolean per kind of violation (`e_…`)."""
+    con, profile, voc = ds.con, res.profile, vocabulary()
+    ref = {canon: f"c{i}" for canon, i in res.columns.items()}
+    b = _Build()
+    b.select.append("_row")
+    for canon in TEXT_COLS:
+        b.select.append(f"{_nfc(ref[canon]) if canon in ref else 'NULL'} AS {canon}")
+    b.errors["e_code"] = (f"{C.ma_ho_so} IS NULL", C.ma_ho_so, "empty", ref[C.ma_ho_so])
+    b.select.append(f"{_nfc(ref[C.co_quan])} AS {C.co_quan}")
+    b.errors["e_agency"] = (f"{C.co_quan} IS NULL", C.co_quan, "empty", ref[C.co_quan])
+
+    for canon, alias in DATE_COLS.items():
+        if canon not in ref:
+            b.select.append(f"CAST(NULL AS TIMESTAMP) AS {alias}")
+            continue
+        parsed = _date_sql(con, src, ref[canon], profile)
+        b.select.append(f"{_plausible(parsed)} AS {alias}")
+        b.select.append(f"{_text(ref[canon])} AS r_{alias}")
+        b.errors[f"e_{alias}"] = (f"r_{alias} IS NOT NULL AND {alias} IS NULL", canon,
+                                  "bad_date", ref[canon])
+
+    def categorical(canon: str, alias: str, default: str | None = None,
+                    refuse: bool = True) -> None:
+        table = voc.table(canon, profile)
+        mapping = {v: table.get(fold(v) if v is not None else "", default)
+                   for v in _distinct(con, src, ref[canon])}
+        b.select.append(f"{_case(ref[canon], mapping)} AS {alias}")
+        if refuse:
+            b.select.append(f"{_text(ref[canon])} AS r_{alias}")
+            known = ", ".join(dict.fromkeys(c for c in table.values() if c))
+            b.errors[f"e_{alias}"] = (f"r_{alias} IS NOT NULL AND {alias} IS NULL", canon,
+                                      f"unknown_value:{known}", ref[canon])
+
+    if C.kenh_nop in ref:
+        categorical(C.kenh_nop, "kenh")
+        b.errors["e_kenh_empty"] = ("r_kenh IS NULL AND kenh IS NULL", C.kenh_nop, "empty",
+                                    ref[C.kenh_nop])
+    else:
+        b.select.append("CAST(NULL AS VARCHAR) AS kenh")
+    if C.muc_do_dvc in ref:  # an unknown service level degrades to "unknown"
+        categorical(C.muc_do_dvc, "service", default="unknown", refuse=False)
+    else:
+        b.select.append("'unknown' AS service")
+    for canon, alias in FLAG_COLS.items():
+        if canon in ref:
+            categorical(canon, alias)
+        else:
+            b.select.append(f"'no' AS {alias}")
+    if C.trang_thai in ref:
+        categorical(C.trang_thai, "status")
+        b.select.append(f"CASE WHEN status IS NULL THEN {_text(ref[C.trang_thai])} END "
+                        "AS status_text")  # an unknown status, quoted if the policy uses it
+    else:
+        b.select.append("CAST(NULL AS VARCHAR) AS status")
+    grp = ref.get(C.nhom_lien_thong)
+    b.select.append(f"CASE WHEN {_text(grp)} IS NOT NULL THEN 'yes' ELSE 'no' END AS "
+                    "interconnected" if grp else "'no' AS interconnected")
+
+    # level: the column, else the catalogue, else the agency's name, else unknown
+    level_col = C.cap in ref
+    if level_col:
+        categorical(C.cap, "cap_col")
+    agencies = _distinct(con, src, ref[C.co_quan])
+    rows = []
+    for a in agencies:
+        if a is None:
+            continue
+        level, how = catalog.level(nfc(a))
+        rows.append((a, level or UNKNOWN_LEVEL, how or "unknown"))
+    if rows:
+        ds.con.execute("CREATE OR REPLACE TEMP TABLE agency_levels (raw VARCHAR, level VARCHAR, "
+                       "how VARCHAR)")
+        ds.con.executemany("INSERT INTO agency_levels VALUES (?, ?, ?)", rows)
+        b.joins.append(f"LEFT JOIN agency_levels al ON al.raw = {_text(ref[C.co_quan])}")
+        derived, how = "al.level", "al.how"
+    else:
+        derived, how = f"'{UNKNOWN_LEVEL}'", "'unknown'"
+    if level_col:
+        b.select.append(f"coalesce(cap_col, {derived}) AS cap")
+        b.select.append(f"CASE WHEN cap_col IS NOT NULL THEN 'column' ELSE {how} END "
+                        "AS level_from")
+    else:
+        b.select.append(f"coalesce({derived}, '{UNKNOWN_LEVEL}') AS cap")
+        b.select.append(f"coalesce({how}, 'unknown') AS level_from")
+
+    # field: the column, else the catalogue by procedure code or name, else unknown
+    fld = _nfc(ref[C.linh_vuc]) if C.linh_vuc in ref else "NULL"
+    if catalog.fields and (C.ma_tthc in ref or C.ten_tthc in ref):
+        code_ref = _text(ref[C.ma_tthc]) if C.ma_tthc in ref else "NULL"
+        name_ref = _text(ref[C.ten_tthc]) if C.ten_tthc in ref else "NULL"
+        pairs = ds.con.execute(f"SELECT DISTINCT {code_ref}, {name_ref} FROM {src} "
+                               f"LIMIT {MAX_DISTINCT}").fetchall()
+        rows = [(c or "", n or "", catalog.field_of(c or "", n or "")) for c, n in pairs]
+        rows = [r for r in rows if r[2]]
+        if rows:
+            ds.con.execute("CREATE OR REPLACE TEMP TABLE proc_fields (code VARCHAR, name "
+                           "VARCHAR, field VARCHAR)")
+            ds.con.executemany("INSERT INTO proc_fields VALUES (?, ?, ?)", rows)
+            b.joins.append(f"LEFT JOIN proc_fields pf ON pf.code = coalesce({code_ref}, '') "
+                           f"AND pf.name = coalesce({name_ref}, '')")
+            b.select.append(f"coalesce({fld}, pf.field, {lit(UNKNOWN_FIELD)}) AS linh_vuc")
+            b.select.append(f"CASE WHEN {fld} IS NOT NULL THEN 'column' WHEN pf.field IS NOT "
+                            "NULL THEN 'catalogue' ELSE 'unknown' END AS field_from")
+            fld = None
+    if fld is not None:
+        b.select.append(f"coalesce({fld}, {lit(UNKNOWN_FIELD)}) AS linh_vuc")
+        b.select.append(f"CASE WHEN {fld} IS NOT NULL THEN 'column' ELSE 'unknown' END "
+                        "AS field_from")
+
+    # headers meaning the same column must agree with the one read
+    for canon, others in res.also.items():
+        for i in others:
+            other = f"c{i}"
+            kind = BY_NAME[canon].kind
+            if kind is Kind.DATE:
+                mine = _plausible(_date_sql(con, src, ref[canon], profile))
+                theirs = _plausible(_date_sql(con, src, other, profile))
+            elif kind is not Kind.TEXT:  # compare what the values mean, not how they read
+                table = voc.table(canon, profile)
+                mine, theirs = ({v: table.get(fold(v)) for v in _distinct(con, src, r)
+                                 if v is not None} for r in (ref[canon], other))
+                mine, theirs = _case(ref[canon], mine), _case(other, theirs)
+            else:
+                mine, theirs = _text(ref[canon]), _text(other)
+            b.select.append(f"({theirs} IS NOT NULL AND {mine} IS NOT NULL AND "
+                            f"{theirs} <> {mine}) AS r_also_{i}")
+            b.errors[f"e_also_{i}"] = (f"r_also_{i}", canon,
+                                       f"headers_disagree:{ds._headers[i]}", other)
+    ds._build = b  # kept for the violation messages
+    inner = ", ".join(b.select)
+    outer_errors = ", ".join(f"coalesce({cond}, false) AS {name}" for name, (cond, *_)
+                             in b.errors.items())
+    raw_cols = [sel.rsplit(" AS ", 1)[1] for sel in b.select
+                if sel.rsplit(" AS ", 1)[-1].startswith("r_")]
+    exclude = f" EXCLUDE ({', '.join(raw_cols)})" if raw_cols else ""
+    return (f"SELECT *{exclude}, {outer_errors} FROM (SELECT {inner} FROM {src} "
+            f"{' '.join(b.joins)}) AS t")
+
+
+def _violations(ds: Dataset, src: str) -> None:
+    """Raise one InputError listing the first violations of every kind, if any."""
+    b = ds._build
+    names = [n for n in b.errors if n != "e_status"]  # statuses: checked by the policy
+    if not names:
+        return
+    counts = ds.con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {n})" for n in names)
+                            + " FROM canon").fetchone()
+    total = sum(counts)
+    if not total:
+        return
+    problems: list[Problem] = []
+    for name, n in zip(names, counts, strict=True):
+        if not n or len(problems) >= MAX_LISTED:
+            continue
+        cond, canon, code, raw_ref = b.errors[name]
+        code, _, detail = code.partition(":")
+        rows = [r[0] for r in ds.con.execute(
+            f"SELECT _row FROM canon WHERE {name} ORDER BY _row LIMIT {MAX_LISTED}").fetchall()]
+        found = dict(ds.con.execute(
+            f"SELECT _row, {_text(raw_ref)} FROM {src} WHERE _row IN "
+            f"({', '.join(map(str, rows))})").fetchall())
+        col = BY_NAME[canon]
+        for r in rows[: MAX_LISTED - len(problems)]:
+            value = found.get(r)
+            problems.append(Problem(int(r), canon, col.expected or "giá trị không rỗng",
+                                    None if code == "empty" else nfc(value or ""), code, detail))
+    raise_problems(ds.source, problems, total)
+
+
+def _dedupe(ds: Dataset) -> None:
+    """Keep identical duplicate rows once; refuse one code with different contents."""
+    con = ds.con
+    cols = [r[0] for r in con.execute("DESCRIBE canon").fetchall()
+            if r[0] != "_row" and not r[0].startswith("e_")]
+    n, codes = con.execute("SELECT count(*), count(DISTINCT ma_ho_so) FROM canon").fetchone()
+    if n == codes:
+        con.execute("CREATE OR REPLACE TEMP VIEW dossiers AS SELECT * FROM canon")
+        return
+    row = "row(" + ", ".join(cols) + ")"
+    conflicts = con.execute(
+        f"SELECT ma_ho_so, list(_row ORDER BY _row) FROM canon GROUP BY ma_ho_so "
+        f"HAVING count(DISTINCT {row}) > 1 ORDER BY min(_row) LIMIT {MAX_LISTED}").fetchall()
+    if conflicts:
+        total = con.execute(f"SELECT count(*) FROM (SELECT ma_ho_so FROM canon GROUP BY "
+                            f"ma_ho_so HAVING count(DISTINCT {row}) > 1)").fetchone()[0]
+        problems = [Problem(rows[0], C.ma_ho_so, "", nfc(code), "duplicate_code",
+                            ", ".join(map(str, rows))) for code, rows in conflicts]
+        raise_problems(ds.source, problems, total)
+    con.execute("CREATE OR REPLACE TEMP TABLE dossiers AS SELECT * FROM canon QUALIFY "
+                "row_number() OVER (PARTITION BY ma_ho_so ORDER BY _row) = 1 ORDER BY _row")
+    ds.identical_duplicates = n - codes
+
+
+def _cache_key(sha: str, sheet, profile: Profile | None, catalog: Catalog) -> str:
+    import hashlib
+
+    rules = hashlib.sha256()
+    for f in sorted(RULES.rglob("*.yaml")):  # a changed profile or vocabulary: a new key
+        rules.update(f.read_bytes())
+    key = json.dumps([sha, str(sheet), repr(profile), catalog.sha256, CACHE_VERSION,
+                      rules.hexdigest()])
+    return hashlib.sha256(key.encode()).hexdigest()[:40]
+
+
+_META = ("source", "sha256", "rows_read", "header_row", "headers", "also", "personal", "extra",
+         "identical_duplicates", "level_from", "unknown_agencies", "field_from")
+
+
+def open_dataset(path: str | Path, sheet: str | None = None, profile: Profile | None = None,
+                 catalog: Catalog = EMPTY, cache: bool = True) -> Dataset:
+    """Return the validated dossiers of an export (CSV, XLSX, Parquet) in a DuckDB table.
+    Refusals raise InputError naming file, row, column and what was expected. A table that
+    validated is kept as Parquet under the export's content hash (never the personal
+    columns), so re-runs do not parse the export again."""
+    import duckdb
+
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"Không tìm thấy tệp dữ liệu '{path}'.")
+    con = duckdb.connect()
+    try:
+        stem = cache_dir() / f"ds-{_cache_key(sha256_of(path), sheet, profile, catalog)}"
+        parquet, meta = stem.with_suffix(".parquet"), stem.with_suffix(".json")
+        if cache and parquet.exists() and meta.exists():
+            saved = json.loads(meta.read_text(encoding="utf-8"))
+            ds = Dataset(con, profile=load_profile(saved.pop("profile")), catalog=catalog,
+                         present=frozenset(saved.pop("present")), **saved)
+            con.execute(f"CREATE TEMP VIEW dossiers AS SELECT * FROM read_parquet({lit(parquet)})")
+            return ds
+        raw = read(con, path, sheet)
+        res = detect([str(h) for h in raw.headers], profile, path.name)
+        if raw.rows == 0:
+            raise InputError(f"Tệp '{path.name}' chỉ có dòng tiêu đề, không có hồ sơ nào.")
+        ds = Dataset(con, path.name, raw.sha256, raw.rows, raw.header_row, res.profile,
+                     {c: str(raw.headers[i]) for c, i in res.columns.items()},
+                     {c: [str(raw.headers[i]) for i in v] for c, v in res.also.items()},
+                     [str(raw.headers[i]) for i in res.personal],
+                     [str(raw.headers[i]) for i in res.extra], catalog=catalog)
+        ds.present = frozenset(res.columns)
+        ds._headers = [str(h) for h in raw.headers]
+        src = raw.bind(con, set(res.personal) | set(res.extra))
+        con.execute(f"CREATE TEMP TABLE canon AS {_canonical_sql(ds, res, src, catalog)}")
+        _violations(ds, src)
+        _dedupe(ds)
+        _describe_levels(ds)
+        if cache:
+            _store(ds, parquet, meta)
+        return ds
+    except duckdb.Error as exc:
+        con.close()
+        raise InputError(f"Tệp '{path.name}' không đọc được ({str(exc).splitlines()[0][:200]})."
+                         ) from None
+    except BaseException:
+        con.close()
+        raise
+
+
+def _describe_levels(ds: Dataset) -> None:
+    con = ds.con
+    ds.level_from = dict(con.execute("SELECT level_from, count(*) FROM dossiers GROUP BY 1"
+                                     ).fetchall())
+    ds.field_from = dict(con.execute("SELECT field_from, count(*) FROM dossiers GROUP BY 1"
+                                     ).fetchall())
+    ds.unknown_agencies = sorted({nfc(a) for (a,) in con.execute(
+        f"SELECT DISTINCT co_quan FROM dossiers WHERE cap = '{UNKNOWN_LEVEL}' LIMIT 50"
+    ).fetchall()})
+
+
+def _store(ds: Dataset, parquet: Path, meta: Path) -> None:
+    try:
+        with atomic_output(parquet) as tmp:
+            ds.con.execute(f"COPY (SELECT * FROM dossiers) TO {lit(tmp)} (FORMAT parquet)")
+        with atomic_output(meta) as tmp:
+            saved = {k: getattr(ds, k) for k in _META}
+            saved |= {"profile": ds.profile.name if ds.profile.name in builtin_profiles()
+                      and builtin_profiles()[ds.profile.name] == ds.profile else None,
+                      "present": sorted(ds.present)}
+            if saved["profile"] is None:  # a user's own profile: not cached
+                return
+            tmp.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+    except OSError:  # a read-only home: run without the cache
+        pass
+
+
+# ---------------------------------------------------------------- the status policy
+
+
+def classify_sql(policy: Policy, period: Period, today: date) -> str:
+    """Return the SELECT that classifies every dossier for `period` under `policy`: the
+    status treatment, why a row is left out (`reason`, '' when counted), intake (new |
+    carried), outcome and the channel group. The one definition of the counting rules."""
+    start, end, now = (f"DATE {lit(d.isoformat())}" for d in (period.start, period.end, today))
+    if policy.use_status:
+        whens = " ".join(f"WHEN {lit(code)} THEN {lit(t)}" for code, t in policy.statuses.items())
+        treat = f"CASE status {whens} ELSE 'by_dates' END" if whens else "'by_dates'"
+    else:
+        treat = "'by_dates'"
+    first, second = (("done", "handed") if policy.result_date == "end_of_processing"
+                     else ("handed", "done"))
+    res = f"coalesce({first}, {second})"
+    # pending at the end: in time or overdue by the due date
+    cmp = ">=" if policy.due_on_last_day == "in_time" else ">"
+    pending = (f"CASE WHEN due IS NULL OR CAST(due AS DATE) {cmp} {end} THEN 'pending_in_time' "
+               "ELSE 'pending_overdue' END")
+    if policy.compare == "timestamp":
+        timely = ("CASE WHEN due IS NULL THEN 'on_time' WHEN res > due THEN 'late' "
+                  "WHEN CAST(res AS DATE) < CAST(due AS DATE) THEN 'early' ELSE 'on_time' END")
+    else:
+        timely = ("CASE WHEN due IS NULL THEN 'on_time' WHEN CAST(res AS DATE) < CAST(due AS DATE) "
+                  "THEN 'early' WHEN CAST(res AS DATE) = CAST(due AS DATE) THEN 'on_time' "
+                  "ELSE 'late' END")
+    uses_res = "treat IN ('by_dates', 'finished', 'returned', 'waiting', 'withdrawn')"
+    # on hold (5, 6, 8): in time whatever the due date — except a supplement requested
+    # after the end, which was still being processed at the end
+    hold = f"(treat = 'on_hold' AND NOT (status = '5' AND coalesce(supplement > {end}, false)))"
+    no_due = "'no_due_date'" if policy.no_due_date == "not_counted" else "''"
+    return f"""
+    SELECT *,
+      CASE
+        WHEN treat = 'not_counted' THEN 'status_not_counted'
+        WHEN recv IS NULL THEN 'missing_receipt'
+        WHEN treat IN ('finished', 'returned') AND res IS NULL THEN 'finished_without_date'
+        WHEN due IS NULL AND {no_due} <> '' THEN {no_due}
+        WHEN {uses_res} AND res IS NOT NULL AND CAST(res AS DATE) < CAST(recv AS DATE)
+          THEN 'result_before_receipt'
+        WHEN CAST(due AS DATE) < CAST(recv AS DATE) THEN 'due_before_receipt'
+        WHEN CAST(recv AS DATE) > {now} OR ({uses_res} AND CAST(res AS DATE) > {now})
+          THEN 'date_in_future'
+        WHEN CAST(recv AS DATE) > {end} THEN 'received_after_end'
+        WHEN {uses_res} AND CAST(res AS DATE) < {start} THEN 'finished_before_start'
+        ELSE '' END AS reason,
+      CASE WHEN CAST(recv AS DATE) >= {start} THEN 'new' ELSE 'carried' END AS intake,
+      CASE WHEN kenh IS NULL THEN 'unknown' WHEN kenh = 'truc_tuyen' THEN 'online'
+           ELSE 'offline' END AS channel_group,
+      CASE
+        WHEN {hold} THEN 'pending_in_time'
+        WHEN treat IN ('pending', 'on_hold') THEN {pending}
+        WHEN res IS NOT NULL AND CAST(res AS DATE) <= {end} THEN
+          CASE treat WHEN 'returned' THEN 'on_time' WHEN 'withdrawn' THEN 'withdrawn'
+                     ELSE {timely} END
+        WHEN treat = 'waiting' THEN 'pending_waiting'
+        ELSE {pending} END AS outcome
+    FROM (SELECT *, {treat} AS treat, {res} AS res FROM dossiers)"""
+
+
+# ---------------------------------------------------------------- counting
+
+
+@dataclass
+class Run:
+    """One period counted under one policy: the Results (and without the interconnected
+    groups), what was left out and why, and how each status was counted."""
+
+    results: object  # compute.Results
+    own: object  # compute.Results of the dossiers outside the interconnected groups
+    groups: object  # compute.Results of the interconnected groups' dossiers
+    policy: Policy
+    excluded: dict[str, int]
+    excluded_rows: dict[str, list[int]]
+    rows_used: int
+    by_status: dict[str, int]  # national status code ('' = no status) -> dossiers
+    status_table: list[dict]
+
+
+CUBE_KEYS = ("cap", "linh_vuc", "co_quan")
+CUBE_DIMS = ("intake", "channel_group", "outcome", "service", "postal_return", "digitised",
+             "paid_online", "interconnected")
+
+
+def _absent(ds: Dataset) -> frozenset[str]:
+    """Return the classification dimensions the file cannot give (no source column)."""
+    return frozenset({"channel_group"} if C.kenh_nop not in ds.present else set())
+
+
+def _counting_errors(ds: Dataset, policy: Policy, period: Period, missing: int,
+                     levels: set[str], unknown_status: int, rel: str) -> None:
+    """Raise InputError for counted rows the policy cannot count: no receipt date, a level
+    the period does not have, a status the vocabulary does not know."""
+    problems: list[Problem] = []
+    totals = 0
+    if missing:
+        rows = [r for (r,) in ds.con.execute(
+            f"SELECT _row FROM {rel} WHERE reason = 'missing_receipt' ORDER BY _row "
+            f"LIMIT {MAX_LISTED}").fetchall()]
+        problems += [Problem(r, C.ngay_tiep_nhan, BY_NAME[C.ngay_tiep_nhan].expected, None,
+                             "empty") for r in rows]
+        totals += missing
+    if unknown_status and policy.use_status:
+        rows = ds.con.execute(f"SELECT _row, status_text FROM dossiers WHERE e_status ORDER "
+                              f"BY _row LIMIT {MAX_LISTED}").fetchall()
+        known = ", ".join(vocabulary().status_labels.values())
+        problems += [Problem(r, C.trang_thai, BY_NAME[C.trang_thai].expected, nfc(v or ""),
+                             "unknown_value", known) for r, v in rows]
+        totals += unknown_status
+    if problems:
+        hint = ("Trạng thái lạ: thêm vào hồ sơ nguồn (values.trang_thai) hoặc dùng "
+                "--policy dates-only." if unknown_status else "")
+        raise_problems(ds.source, problems, totals, hint)
+    stray = sorted(levels - set(period.levels) - {UNKNOWN_LEVEL})
+    if stray:
+        rows = [r for (r,) in ds.con.execute(
+            f"SELECT _row FROM {rel} WHERE reason = '' AND cap IN "
+            f"({', '.join(lit(s) for s in stray)}) ORDER BY _row LIMIT 10").fetchall()]
+        raise InputError(
+            f"Tệp '{ds.source}': kỳ {period.label_vi} thuộc chính quyền địa phương hai cấp (từ "
+            f"01/07/2025 không còn cấp huyện) nhưng có hồ sơ cấp '{stray[0]}' (dòng "
+            f"{', '.join(map(str, rows))}). Cột 'Cấp thực hiện' (cap) chỉ nhận: "
+            f"{', '.join(period.levels)}.", code="level_not_in_period")
+
+
+def run(ds: Dataset, policy: Policy, period: Period, today: date | None = None) -> Run:
+    """Return the Run of `period` under `policy`: one scan of the dossiers grouped into the
+    cube, the weekly intake and the status table."""
+    from .compute import results_from_cube
+
+    today = today or date.today()
+    cols = {r[0] for r in ds.con.execute("DESCRIBE dossiers").fetchall()}
+    bad_status = "count(*) FILTER (WHERE e_status)" if "e_status" in cols else "0"
+    sql = f"""
+    WITH c AS ({classify_sql(policy, period, today)})
+    SELECT reason, {', '.join(CUBE_KEYS)}, {', '.join(CUBE_DIMS)}, status, treat,
+           CASE WHEN reason = '' AND intake = 'new' THEN date_trunc('week', recv) END AS week,
+           GROUPING(week) AS g_week, GROUPING(status) AS g_status, count(*) AS n,
+           {bad_status} AS bad_status
+    FROM c
+    GROUP BY GROUPING SETS (
+      (reason, {', '.join(CUBE_KEYS)}, {', '.join(CUBE_DIMS)}),
+      (reason, intake, channel_group, interconnected, week),
+      (status, treat, reason, outcome))"""
+    rows = ds.con.execute(sql).fetchall()
+    names = ["reason", *CUBE_KEYS, *CUBE_DIMS, "status", "treat", "week", "g_week", "g_status",
+             "n", "bad_status"]
+    recs = [dict(zip(names, r, strict=True)) for r in rows]
+    cube = [r for r in recs if r["g_week"] == 1 and r["g_status"] == 1]
+    weeks = [r for r in recs if r["g_week"] == 0 and r["reason"] == "" and r["week"]]
+    statuses = [r for r in recs if r["g_status"] == 0]
+    excluded: dict[str, int] = {}
+    for r in cube:
+        if r["reason"]:
+            excluded[r["reason"]] = excluded.get(r["reason"], 0) + r["n"]
+    missing = excluded.pop("missing_receipt", 0)
+    counted = [r for r in cube if not r["reason"]]
+    _counting_errors(ds, policy, period, missing, {r["cap"] for r in counted},
+                     sum(r["bad_status"] for r in cube), f"({classify_sql(policy, period, today)})")
+    excluded_rows = {}
+    listed = [k for k in LISTED if k in excluded]
+    if listed:
+        q = (f"SELECT reason, list(_row ORDER BY _row)[1:20] FROM "
+             f"({classify_sql(policy, period, today)}) WHERE reason IN "
+             f"({', '.join(lit(k) for k in listed)}) GROUP BY reason")
+        excluded_rows = {k: list(v) for k, v in ds.con.execute(q).fetchall()}
+    absent = _absent(ds)
+    results = results_from_cube(counted, weeks, period, absent)
+    split = {flag: results_from_cube([r for r in counted if r["interconnected"] == flag],
+                                     [w for w in weeks if w["interconnected"] == flag], period,
+                                     absent) for flag in ("no", "yes")}
+    return Run(results, split["no"], split["yes"], policy, excluded, excluded_rows,
+               sum(r["n"] for r in counted), *_status_summary(statuses, policy))
+
+
+def _status_summary(rows: list[dict], policy: Policy) -> tuple[dict, list[dict]]:
+    from .policy import TREATMENTS
+
+    labels = vocabulary().status_labels
+    by_status: dict[str, int] = {}
+    table: dict[str, dict] = {}
+    for r in rows:
+        code = r["status"] or ""
+        by_status[code] = by_status.get(code, 0) + r["n"]
+        t = table.setdefault(code, {"code": code, "label": labels.get(code, "(không có)"),
+                                    "treatment": TREATMENTS[r["treat"]], "count": 0,
+                                    "counted": {}, "left_out": {}})
+        t["count"] += r["n"]
+        where = t["counted"] if not r["reason"] else t["left_out"]
+        key = r["outcome"] if not r["reason"] else r["reason"]
+        where[key] = where.get(key, 0) + r["n"]
+    order = sorted(table, key=lambda c: (c == "", int(c) if c.isdigit() else 0))
+    outcomes, reasons = list(OUTCOMES), [*EXCLUSIONS, "missing_receipt"]
+    for t in table.values():  # a stable order: reruns give identical reports
+        t["counted"] = dict(sorted(t["counted"].items(), key=lambda kv: outcomes.index(kv[0])))
+        t["left_out"] = dict(sorted(t["left_out"].items(), key=lambda kv: reasons.index(kv[0])))
+    return ({c: by_status[c] for c in order}, [table[c] for c in order])
+
+
+def window_count(ds: Dataset, policy: Policy, period: Period, start: date, end: date,
+                 today: date | None = None) -> int:
+    """Return how many counted interconnected-group dossiers were received in [start, end]."""
+    sql = (f"SELECT count(*) FROM ({classify_sql(policy, period, today or date.today())}) "
+           f"WHERE reason = '' AND interconnected = 'yes' AND CAST(recv AS DATE) BETWEEN "
+           f"DATE {lit(start.isoformat())} AND DATE {lit(end.isoformat())}")
+    return ds.con.execute(sql).fetchone()[0]
