@@ -37,7 +37,10 @@ def test_small_export_figures(results):
 
 
 def test_ii06_table_golden(results):
+    from tthc_lib.policy import load_policy
+
     check("ii06_small.html", render("ii06_table.html.j2", rows=ii06_rows(results),
+                                    notes=load_policy("tt01").header_notes,
                                     scope="toàn tỉnh", period_label="Quý III/2023"))
 
 

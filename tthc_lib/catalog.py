@@ -66,7 +66,8 @@ def load_catalog(path: str | Path | None) -> Catalog:
     text = data.decode("utf-8-sig", errors="replace")
     if path.suffix.lower() == ".csv":
         for i, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
-            row = {fold(k or ""): (v or "").strip() for k, v in row.items()}
+            row = {fold(k): (v or "").strip() for k, v in row.items()
+                   if k is not None and isinstance(v, str | None)}
             if row.get("co quan"):
                 agencies[fold(row["co quan"])] = _level(row.get("cap", ""), f"dòng {i}", problems)
             if row.get("thu tuc") and row.get("linh vuc"):

@@ -13,6 +13,7 @@ from .registry import (
     FIGURE_MIRRORS,
     FIGURES,
     IDENTITIES,
+    POLICY_ONLY,
     REGISTRY,
 )
 from .schema import LEVEL_LABELS
@@ -28,6 +29,7 @@ class Finding:
 
 
 def _identity_text(values: Values, left: str, parts: tuple[str, ...]) -> tuple[bool, str]:
+    parts = tuple(p for p in parts if p in values or p not in POLICY_ONLY)
     total = sum(values[p] for p in parts)
     ok = values[left] == total
     label = REGISTRY[left].label_vi
@@ -44,12 +46,14 @@ def identities(results: Results) -> list[Finding]:
         (LEVEL_LABELS[lv].lower(), v) for lv, v in results.by_level.items()]
     for scope, values in scopes:
         for left, parts in IDENTITIES:
+            if any(values[t] is None for t in (left, *parts)):
+                continue  # a term the export cannot give (no channel column, …)
             ok, text = _identity_text(values, left, parts)
             out.append(Finding(f"identity:{left}", ok, f"{text} ({scope})"))
     for name, breakdown in (("các cấp", results.by_level), ("các lĩnh vực", results.by_field),
                             ("các cơ quan", results.by_agency)):
-        bad = [c.id for c in COUNTS
-               if sum(v[c.id] for v in breakdown.values()) != results.indicators[c.id]]
+        bad = [c.id for c in COUNTS if results.indicators[c.id] is not None
+               and sum(v[c.id] for v in breakdown.values()) != results.indicators[c.id]]
         total = sum(v["received_total"] for v in breakdown.values())
         msg = (f"Cộng {name}: {fmt.number(total)} hồ sơ tiếp nhận, bằng tổng toàn đơn vị"
                if not bad else f"Cộng {name} không bằng tổng ở các chỉ tiêu: {', '.join(bad)}")
@@ -110,10 +114,10 @@ def typed_figures(figures: dict[str, float], results: Results,
                                f"{fmt.number(figures[key])}, dữ liệu hồ sơ cho "
                                f"{fmt.number(computed)} ({how})."))
     for left, parts in IDENTITIES:
-        if left in figures and all(p in figures for p in parts):
+        if left in figures and all(p in figures or p in POLICY_ONLY for p in parts):
             ok, text = _identity_text(figures, left, parts)
             if not ok:
-                total = fmt.number(sum(figures[p] for p in parts))
+                total = fmt.number(sum(figures.get(p, 0) for p in parts))
                 out.append(Finding(f"typed-identity:{left}", False,
                                    f"Số liệu đã nhập/công bố không khớp nhau — {text} = {total}."))
     for key, typed in figures.items():

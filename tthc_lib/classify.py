@@ -45,11 +45,15 @@ class ClassifiedTable:
     def excluded_rows(self) -> dict[str, list[int]]:
         return self.run.excluded_rows
 
+    def run_sql(self) -> str:
+        """Return the engine's classification SQL for this table's period and policy."""
+        return classify_sql(self.run.policy, self.period, self.today)
+
     @property
     def df(self):
         """The counted dossiers with intake, outcome and channel group (pandas)."""
-        sql = classify_sql(self.run.policy, self.period, self.today)
-        df = self.table.dataset.frame(f"SELECT * FROM ({sql}) WHERE reason = '' ORDER BY _row")
+        df = self.table.dataset.frame(f"SELECT * FROM ({self.run_sql()}) WHERE reason = '' "
+                                      "ORDER BY _row")
         return df.rename(columns=CANONICAL_NAMES)
 
 

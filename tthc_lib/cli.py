@@ -78,11 +78,11 @@ def _inspect(args) -> int:
 
 
 def _sample(args) -> int:
-    from . import sample
+    from . import sample, sample_shapes
     from .errors import InputError
     from .paths import ROOT
 
-    known = [*sample.PROFILES, sample.MESSY_KEY]
+    known = [*sample.PROFILES, sample.MESSY_KEY, *sample_shapes.SHAPES]
     keys = args.keys or known
     for key in keys:
         if key not in known:
@@ -91,6 +91,8 @@ def _sample(args) -> int:
         folder = Path(args.out) if args.out else ROOT / "data" / "samples"
         if key == sample.MESSY_KEY:
             out = sample.write_messy(sample.MESSY, folder / f"{key}.xlsx")
+        elif key in sample_shapes.SHAPES:
+            out = sample_shapes.write_shape(sample_shapes.SHAPES[key], folder)
         else:
             out = sample.write(sample.PROFILES[key], folder / f"{key}.csv")
         print(f"{out} ({time.perf_counter() - t:.1f} s)")

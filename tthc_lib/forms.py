@@ -67,15 +67,19 @@ def _title_block(ws, form: str, title: str, unit: Unit, results: Results, width:
             ws[ref].alignment = align
 
 
-def sheet_ii06(wb: Workbook, results: Results, unit: Unit, name: str = "II.06") -> None:
-    """Add sheet II.06: results of handling dossiers, by level and field."""
+def sheet_ii06(wb: Workbook, results: Results, unit: Unit, name: str = "II.06",
+               notes: dict[str, str] | None = None) -> None:
+    """Add sheet II.06: results of handling dossiers, by level and field. `notes` are the
+    status policy's header notes ("Đúng hạn (bao gồm cả hồ sơ … trả lại / xin rút)")."""
+    notes = notes or {}
+    renamed = {9: notes.get("resolved_on_time"), 12: notes.get("pending_in_time")}
     ws = wb.create_sheet(name)
     _title_block(ws, "II.06c/VPCP/KSTT", "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", unit,
                  results, 13)
     for row, c1, c2, text in II06_HEADER:
         if c2 > c1:
             ws.merge_cells(start_row=row, start_column=c1, end_row=row, end_column=c2)
-        ws.cell(row, c1, text)
+        ws.cell(row, c1, (renamed.get(c1) if row == 7 else None) or text)
     for r1, r2, col in II06_VERTICAL_MERGES:
         ws.merge_cells(start_row=r1, start_column=col, end_row=r2, end_column=col)
     for col in range(1, 14):
@@ -158,9 +162,10 @@ def write_forms(report, path: Path) -> Path:
     unit, results = report.spec.unit, report.results
     wb = Workbook()
     wb.remove(wb.active)
-    sheet_ii06(wb, results, unit)
+    notes = report.run.policy.header_notes
+    sheet_ii06(wb, results, unit, notes=notes)
     if report.own is not None:
-        sheet_ii06(wb, report.own, unit, "II.06 (lĩnh vực của đơn vị)")
+        sheet_ii06(wb, report.own, unit, "II.06 (lĩnh vực của đơn vị)", notes=notes)
     by_form: dict[str, list] = {}
     for ind in INDICATORS:
         sheet = ind.form.split("/")[0]

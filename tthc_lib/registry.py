@@ -215,6 +215,9 @@ COUNTS = tuple(i for i in INDICATORS if i.kind == "count" and i.source == "data"
 RATIOS = tuple(i for i in INDICATORS if i.kind == "ratio" and i.source == "data")
 FIGURES = tuple(i for i in INDICATORS if i.source == "figure")
 
+# Outcomes only some status policies produce (0 under tt01): a typed identity may omit them.
+POLICY_ONLY = frozenset({"pending_waiting", "withdrawn_total"})
+
 # Form II.06's identities: left side = sum of the right side's parts.
 IDENTITIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("carried_over", ("carried_over_online", "carried_over_offline")),

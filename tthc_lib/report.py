@@ -202,6 +202,7 @@ class Report:
 
     def ii06_html(self) -> str:
         return render("ii06_table.html.j2", rows=ii06_rows(self.results),
+                      notes=self.run.policy.header_notes,
                       scope=self.spec.unit.scope_phrase, period_label=self.spec.period.label_vi)
 
     def closing_html(self) -> str:
@@ -258,7 +259,13 @@ def _presets(ds: Dataset, spec: ReportSpec, used: Run) -> list[dict]:
     """Return the headline figures under every shipped policy, the one used first."""
     out = []
     for name, policy in builtin_policies().items():
-        r = used if name == used.policy.name else run(ds, policy, spec.period)
+        try:
+            r = used if name == used.policy.name else run(ds, policy, spec.period)
+        except InputError as exc:  # e.g. rows without a receipt date, which tt01 skips
+            first = str(exc).splitlines()
+            out.append({"name": name, "label": policy.label, "used": False,
+                        "error": (first[1] if len(first) > 1 else first[0]).strip(" -")})
+            continue
         out.append({"name": name, "label": policy.label, "used": r is used,
                     **{k: r.results.indicators[k] for k in HEADLINE}})
     return sorted(out, key=lambda p: not p["used"])

@@ -157,10 +157,30 @@ HEADERS = {
 LEVEL_TEXT = {"tinh": "Cấp tỉnh", "huyen": "Cấp huyện", "xa": "Cấp xã"}
 
 
+def _holidays(lo: date, hi: date) -> np.ndarray:
+    """Return Vietnam's public holidays between lo and hi (the `holidays` package)."""
+    import holidays
+
+    vn = holidays.country_holidays("VN", years=range(lo.year, hi.year + 1))
+    return np.array(sorted(d for d in vn if lo <= d <= hi), dtype="datetime64[D]")
+
+
 def _workdays(lo: date, hi: date) -> np.ndarray:
+    """Return the working days in [lo, hi]: no weekends, no public holidays."""
     days = np.arange(np.datetime64(lo), np.datetime64(hi) + 1)
     wd = (days.view("int64") - 4) % 7  # 0 = Monday
-    return days[wd < 5]
+    return days[(wd < 5) & ~np.isin(days, _holidays(lo, hi))]
+
+
+def _to_workday(days: np.ndarray, forward: bool, floor: np.ndarray | None = None) -> np.ndarray:
+    """Move each day to the next (or previous) working day, never below `floor`."""
+    if not len(days):
+        return days
+    lo, hi = days.min().astype(object), days.max().astype(object)
+    pool = _workdays(lo - timedelta(15), hi + timedelta(15))
+    idx = np.searchsorted(pool, days, side="left" if forward else "right")
+    out = pool[np.clip(idx if forward else idx - 1, 0, len(pool) - 1)]
+    return out if floor is None else np.maximum(out, floor)
 
 
 class _Gen:
@@ -325,6 +345,12 @@ class _Gen:
         due[m] = r[m] + (rng.random(m.sum()) * (end - r[m]).astype(int)).astype(int)
         later = m & (rng.random(n) < 0.3)
         fin[later] = end + rng.integers(1, 16, later.sum()).astype("timedelta64[D]")
+        # due dates fall on working days, as the one-stop systems compute them (on-time
+        # dossiers keep due = result day)
+        fwd = np.isin(out, ["early", "pending_in_time"])
+        due[fwd] = _to_workday(due[fwd], True)
+        back = np.isin(out, ["late", "pending_overdue"])
+        due[back] = _to_workday(due[back], False, r[back])
         df["r"], df["due"], df["fin"] = r, due, fin
 
     def out_of_scope(self) -> pd.DataFrame:
@@ -361,6 +387,45 @@ class _Gen:
 def _stamp(days: np.ndarray, minutes: np.ndarray) -> pd.Series:
     ts = pd.to_datetime(days) + pd.to_timedelta(minutes, unit="m")
     return ts.strftime("%d/%m/%Y %H:%M").where(~pd.isna(days), "")
+
+
+STATUS = {1: "Mới đăng ký", 2: "Được tiếp nhận", 3: "Không được tiếp nhận", 4: "Đang xử lý",
+          5: "Yêu cầu bổ sung giấy tờ", 6: "Yêu cầu thực hiện nghĩa vụ tài chính",
+          7: "Công dân yêu cầu rút hồ sơ", 8: "Dừng xử lý", 9: "Đã xử lý xong",
+          10: "Đã trả kết quả"}
+
+
+def _statuses(df: pd.DataFrame, rng) -> np.ndarray:
+    """Return each dossier's status in realistic shares, consistent with its class under the
+    tt01 policy: resolved → 10 (some 9; a few on-time ones withdrawn, 7); pending without a
+    result → 4 (some 2; some of those in time waiting for a supplement 5, paying 6 or
+    paused 8); a result after the period's end → 10 (the export is taken later)."""
+    n = len(df)
+    u = rng.random(n)
+    out = np.where(df.fin.isna(), np.where(u < 0.04, 2, 4), np.where(u < 0.1, 9, 10))
+    in_time = (df.outcome == "pending_in_time").to_numpy() & df.fin.isna().to_numpy()
+    in_time &= ~df.get("oos", pd.Series(False, index=df.index)).fillna(False).to_numpy(bool)
+    v = rng.random(n)
+    out[in_time & (v < 0.08)] = 5
+    out[in_time & (v >= 0.08) & (v < 0.10)] = 8
+    out[in_time & (v >= 0.10) & (v < 0.12)] = 6
+    on_time = (df.outcome == "on_time").to_numpy() & ~df.fin.isna().to_numpy()
+    out[on_time & (rng.random(n) < 0.015)] = 7
+    return np.array([STATUS[int(c)] for c in out], dtype=object)
+
+
+def _refused(profile: Profile, period: Period, rng, like: pd.DataFrame) -> pd.DataFrame:
+    """Return a few dossiers refused at reception (status 3): a receipt day, no due date
+    and no result — tt01 does not count them."""
+    n = max(3, len(like) // 400)
+    rows = like.sample(n, random_state=int(rng.integers(1 << 30))).copy()
+    rows["Ngày tiếp nhận"] = _stamp(_workdays(period.start, period.end)[
+        rng.integers(0, 40, n)], rng.integers(8 * 60, 16 * 60, n)).to_numpy()
+    rows["Ngày hẹn trả"] = ""
+    rows["Ngày có kết quả"] = ""
+    rows["Trạng thái"] = STATUS[3]
+    rows["Mã hồ sơ"] = [f"{c}-TC" for c in rows["Mã hồ sơ"]]
+    return rows
 
 
 def generate(profile: Profile) -> pd.DataFrame:
@@ -412,14 +477,23 @@ def generate(profile: Profile) -> pd.DataFrame:
         "ngay_tiep_nhan": _stamp(df.r.to_numpy(), rng.integers(7 * 60 + 30, 17 * 60, n)),
         "ngay_hen_tra": _stamp(df.due.to_numpy(), np.full(n, 17 * 60)),
         "ngay_co_ket_qua": _stamp(df.fin.to_numpy(), fin_min),
-        "trang_thai": np.where(df.fin.isna(), "Đang xử lý", "Đã trả kết quả"),
+        "trang_thai": _statuses(df, rng),
         "muc_do_dvc": service,
         "tra_kq_buu_chinh": postal,
         "da_so_hoa": np.where(rng.random(n) < 0.86, "x", ""),
         "nhom_lien_thong": df.group.map({"": "", "khai_sinh": "Khai sinh - Thường trú - BHYT",
                                          "khai_tu": "Khai tử - Xóa thường trú - Mai táng phí"}),
     })
-    return out.rename(columns=HEADERS)
+    out = out.rename(columns=HEADERS)
+    refused = _refused(profile, period, rng, out)
+    out = pd.concat([out, refused]).sort_values("Ngày tiếp nhận", kind="stable",
+                                                 key=_day_key).reset_index(drop=True)
+    out["STT"] = np.arange(1, len(out) + 1)
+    return out
+
+
+def _day_key(col: pd.Series) -> pd.Series:
+    return pd.to_datetime(col, format="%d/%m/%Y %H:%M", errors="coerce")
 
 
 def write(profile: Profile, path: Path) -> Path:
