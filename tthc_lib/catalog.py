@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError
-from .profiles import vocabulary
+from .profiles import read_yaml_text, vocabulary
 from .schema import LEVELS, fold, nfc
 
 
@@ -74,7 +74,7 @@ def load_catalog(path: str | Path | None) -> Catalog:
                 procedures[fold(row["thu tuc"])] = nfc(row["linh vuc"])
     else:
         try:
-            raw = yaml.safe_load(text) or {}
+            raw = read_yaml_text(text) or {}
         except yaml.YAMLError as exc:
             raise InputError(f"Tệp danh mục '{path.name}' không phải YAML hợp lệ: {exc}") from None
         if not isinstance(raw, dict) or set(raw) - {"co_quan", "thu_tuc"}:

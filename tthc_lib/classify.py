@@ -23,7 +23,7 @@ from .dims import (  # noqa: F401  (re-exported)
     WEEK,
 )
 from .engine import DATA_ERRORS, EXCLUSIONS, Run, classify_sql, data_errors, run  # noqa: F401
-from .load import CANONICAL_NAMES, DossierTable
+from .load import DossierTable, canonical_frame
 from .periods import Period
 from .policy import Policy, load_policy
 
@@ -52,9 +52,8 @@ class ClassifiedTable:
     @property
     def df(self):
         """The counted dossiers with intake, outcome and channel group (pandas)."""
-        df = self.table.dataset.frame(f"SELECT * FROM ({self.run_sql()}) WHERE reason = '' "
-                                      "ORDER BY _row")
-        return df.rename(columns=CANONICAL_NAMES)
+        return canonical_frame(self.table.dataset.frame(
+            f"SELECT * FROM ({self.run_sql()}) WHERE reason = '' ORDER BY _row"))
 
 
 def classify(table: DossierTable, period: Period, today: date | None = None,

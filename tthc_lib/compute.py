@@ -15,7 +15,7 @@ import numpy as np
 from .dims import ATTRIBUTES, CHANNEL_GROUP, INTAKE, OUTCOME
 from .periods import Period
 from .registry import COUNTS, RATIOS
-from .schema import LEVELS, C
+from .schema import LEVELS, UNKNOWN_FIELD, C, nfc
 
 Values = dict[str, float | int | None]
 DIMS = (INTAKE, CHANNEL_GROUP, OUTCOME, *ATTRIBUTES)
@@ -63,33 +63,87 @@ def _absent_ids(absent: frozenset[str]) -> frozenset[str]:
     return frozenset(c.id for c in COUNTS if set(c.where) & absent)
 
 
-def results_from_cube(cube: list[dict], weeks: list[dict], period: Period,
-                      absent: frozenset[str] = frozenset()) -> Results:
-    """Return the Results from the cube rows (level `cap`, `linh_vuc`, `co_quan`, every
-    classification dimension and the count `n`) and the weekly rows of new dossiers (`week`,
-    channel group, `n`). `absent` names dimensions the export cannot give."""
+def _field(name: str) -> str:
+    return nfc(name) or UNKNOWN_FIELD
+
+
+CLEANED = {C.linh_vuc: _field, C.co_quan: nfc}
+
+
+class Cube:
+    """The cube's columns, each factorised once (subsets reuse the codes)."""
+
+    def __init__(self, cols: dict[str, np.ndarray], codes: dict | None = None):
+        self.cols = cols
+        self._codes = codes or {}
+
+    def __len__(self) -> int:
+        return len(self.cols["n"])
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.cols[name]
+
+    def codes(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """Return (distinct values, index of each row's value) of a column. Field and agency
+        names are cleaned here, once per distinct value (NFC, no stray spaces), so that
+        spellings that differ only in that count as one."""
+        if name not in self._codes:
+            uniq, inv = np.unique(self.cols[name].astype(str), return_inverse=True)
+            if name in CLEANED:
+                cleaned = np.array([CLEANED[name](u) for u in uniq], dtype=object)
+                uniq, remap = np.unique(cleaned.astype(str), return_inverse=True)
+                inv = remap[inv]
+            self._codes[name] = (uniq, inv)
+        return self._codes[name]
+
+    def subset(self, mask: np.ndarray) -> Cube:
+        """Return the rows selected by a boolean mask."""
+        codes = {k: (u, inv[mask]) for k, (u, inv) in self._codes.items()}
+        return Cube({k: v[mask] for k, v in self.cols.items()}, codes)
+
+
+def _codes(cube: Cube, *names: str) -> tuple[np.ndarray, list[tuple]]:
+    """Return (index of each row's key, the distinct keys in sorted order)."""
+    if not len(cube):
+        return np.zeros(0, dtype=np.int64), []
+    parts = [cube.codes(n) for n in names]
+    combined = np.zeros(len(cube), dtype=np.int64)
+    for uniq, inv in parts:
+        combined = combined * len(uniq) + inv
+    keys, idx = np.unique(combined, return_inverse=True)
+    decoded = []
+    for k in keys:
+        key = []
+        for uniq, _ in reversed(parts):
+            key.append(uniq[k % len(uniq)])
+            k //= len(uniq)
+        decoded.append(tuple(str(v) for v in reversed(key)))
+    return idx, decoded
+
+
+def results_from_cube(cube: Cube, weeks: dict[str, np.ndarray],
+                      period: Period, absent: frozenset[str] = frozenset()) -> Results:
+    """Return the Results from the cube's columns (level `cap`, `linh_vuc`, `co_quan`, every
+    classification dimension and the count `n`) and the weekly counts of new dossiers
+    (`week`, channel group, `n`). `absent` names dimensions the export cannot give."""
+    if not isinstance(cube, Cube):
+        cube = Cube(cube)
     gone = _absent_ids(absent)
-    signatures: dict[tuple, int] = {}
-    sig_idx = np.empty(len(cube), dtype=np.int64)
-    for i, r in enumerate(cube):
-        sig_idx[i] = signatures.setdefault(tuple(r[d] for d in DIMS), len(signatures))
-    match = np.zeros((max(len(signatures), 1), len(COUNTS)), dtype=np.int64)
-    for sig, j in signatures.items():
+    n = np.asarray(cube["n"], dtype=np.int64)
+    sig_idx, sigs = _codes(cube, *DIMS)
+    match = np.zeros((max(len(sigs), 1), len(COUNTS)), dtype=np.int64)
+    for j, sig in enumerate(sigs):
         row = dict(zip(DIMS, sig, strict=True))
         for k, ind in enumerate(COUNTS):
             match[j, k] = all(row[col] in allowed for col, allowed in ind.where.items())
-    n = np.fromiter((r["n"] for r in cube), dtype=np.int64, count=len(cube))
-    contrib = match[sig_idx] * n[:, None] if len(cube) else np.zeros((0, len(COUNTS)), np.int64)
+    contrib = match[sig_idx] * n[:, None] if len(n) else np.zeros((0, len(COUNTS)), np.int64)
 
     def by(*keys: str) -> dict:
-        codes: dict[tuple, int] = {}
-        idx = np.fromiter((codes.setdefault(tuple(r[k] for k in keys), len(codes))
-                           for r in cube), dtype=np.int64, count=len(cube))
-        sums = np.zeros((len(codes), len(COUNTS)), dtype=np.int64)
+        idx, decoded = _codes(cube, *keys)
+        sums = np.zeros((len(decoded), len(COUNTS)), dtype=np.int64)
         np.add.at(sums, idx, contrib)
-        out = {key if len(keys) > 1 else key[0]: _values(sums[j], gone)
-               for key, j in sorted(codes.items())}
-        return out
+        return {(key if len(keys) > 1 else key[0]): _values(sums[j], gone)
+                for j, key in enumerate(decoded)}
 
     levels = {lv: _values(np.zeros(len(COUNTS)), gone) for lv in LEVELS if lv in period.levels}
     levels.update(by(C.cap))
@@ -97,16 +151,15 @@ def results_from_cube(cube: list[dict], weeks: list[dict], period: Period,
     for (lv, fv), values in by(C.cap, C.linh_vuc).items():
         level_field[lv][fv] = values
     totals: dict[str, dict[str, int]] = {}
-    for w in weeks:
-        day = w["week"].date().isoformat() if hasattr(w["week"], "date") else str(w["week"])
-        t = totals.setdefault(day, {"online": 0, "offline": 0})
-        if w[CHANNEL_GROUP] in t:
-            t[w[CHANNEL_GROUP]] += int(w["n"])
+    for week, group, count in zip(weeks["week"], weeks[CHANNEL_GROUP], weeks["n"], strict=True):
+        t = totals.setdefault(str(np.datetime64(week, "D")), {"online": 0, "offline": 0})
+        if group in t:
+            t[group] += int(count)
     by_week = [{"week": d, **({"online": None, "offline": None} if CHANNEL_GROUP in absent
                               else t)} for d, t in sorted(totals.items())]
     return Results(
         period=period,
-        indicators=_values(contrib.sum(axis=0) if len(cube) else np.zeros(len(COUNTS)), gone),
+        indicators=_values(contrib.sum(axis=0), gone),
         by_level=levels,
         by_field=by(C.linh_vuc),
         by_agency=by(C.co_quan),

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
+
 from .catalog import EMPTY, Catalog
 from .dims import OUTCOMES
 from .errors import MAX_LISTED, InputError, Problem, raise_problems
@@ -105,9 +107,16 @@ class Dataset:
     unknown_agencies: list[str] = field(default_factory=list)
     field_from: dict[str, int] = field(default_factory=dict)  # column|catalogue|unknown
     catalog: Catalog = EMPTY
+    checked: bool = True  # False: a Parquet export read in place, checked by the first run
 
     def close(self) -> None:
         self.con.close()
+
+    def describe(self) -> Dataset:
+        """Fill in where levels and fields came from (once; cached exports have it)."""
+        if not self.level_from:
+            _describe_levels(self)
+        return self
 
     def frame(self, sql: str = "SELECT * FROM dossiers ORDER BY _row"):
         """Return a query over the dossiers as a pandas DataFrame (drill-downs, notebooks)."""
@@ -115,15 +124,24 @@ class Dataset:
 
 
 def _text(ref: str) -> str:
+    """SQL of a cell as trimmed text, NULL when blank (for parsing and messages)."""
     return f"nullif(trim(replace(CAST({ref} AS VARCHAR), chr(160), ' ')), '')"
 
 
-def _nfc(ref: str) -> str:
-    return f"nfc_normalize({_text(ref)})"
+def _raw(ref: str) -> str:
+    """SQL of a cell as it is. Per-row work stays minimal: spaces, NFC and spellings of
+    categories are settled once per distinct value, in Python (`clean`)."""
+    return f"CAST({ref} AS VARCHAR)"
+
+
+def _blank(expr: str) -> str:
+    # trim only the values that start with a space (cheap for millions of codes)
+    return f"({expr} IS NULL OR {expr} = '' OR (ascii({expr}) IN (9, 32, 160) AND trim(" \
+           f"replace({expr}, chr(160), ' ')) = ''))"
 
 
 def _distinct(con, src: str, ref: str) -> list[str | None]:
-    rows = con.execute(f"SELECT DISTINCT {_text(ref)} FROM {src} LIMIT {MAX_DISTINCT + 1}"
+    rows = con.execute(f"SELECT DISTINCT {_raw(ref)} FROM {src} LIMIT {MAX_DISTINCT + 1}"
                        ).fetchall()
     if len(rows) > MAX_DISTINCT:
         raise InputError(f"cột {ref} có hơn {MAX_DISTINCT} giá trị khác nhau: không phải cột "
@@ -132,18 +150,23 @@ def _distinct(con, src: str, ref: str) -> list[str | None]:
 
 
 def _case(ref: str, table: dict[str, str | None]) -> str:
-    """Return a SQL CASE mapping raw text values (already trimmed) through `table`."""
+    """Return a SQL CASE mapping a column's raw values through `table` (raw -> code)."""
     null = table.get(None)
     whens = " ".join(f"WHEN {lit(v)} THEN {lit(c)}" for v, c in table.items()
                      if v is not None and c is not None)
     default = lit(null) if null is not None else "NULL"
-    return f"(CASE {_text(ref)} {whens} ELSE {default} END)" if whens else default
+    return f"(CASE {_raw(ref)} {whens} ELSE {default} END)" if whens else default
 
 
-def _date_sql(con, src: str, ref: str, profile: Profile) -> str:
-    """Return SQL turning a text column into a local TIMESTAMP: the column's usual format
-    first, then every accepted format, UTC offsets (converted to Vietnam time),
-    Vietnamese SA/CH for AM/PM and Excel serial numbers."""
+def _date_sql(con, src: str, ref: str, profile: Profile, dtype: str = "VARCHAR") -> str:
+    """Return SQL turning a column into a local TIMESTAMP. A typed column (Parquet) is
+    taken as it is; text: the column's usual format first, then every accepted format,
+    UTC offsets (converted to Vietnam time), Vietnamese SA/CH for AM/PM, Excel serials."""
+    shift = f" + INTERVAL {LOCAL_HOURS} HOUR" if profile.timezone == "utc" else ""
+    if dtype.startswith("TIMESTAMP WITH TIME ZONE"):
+        return f"make_timestamp(epoch_us({ref}) + {LOCAL_HOURS * 3600 * 1_000_000})"
+    if _typed(dtype):
+        return f"CAST({ref} AS TIMESTAMP){shift}"
     x = _text(ref)
     ampm = f"regexp_replace(regexp_replace({x}, '\\bSA$|\\bSA\\b', 'AM'), '\\bCH\\b', 'PM')"
     formats = profile.formats()
@@ -153,7 +176,6 @@ def _date_sql(con, src: str, ref: str, profile: Profile) -> str:
         f"SELECT {probe}, {zprobe} FROM (SELECT {ampm} AS a, "
         f"regexp_replace({x}, 'Z$', '+0000') AS z FROM {src} WHERE {x} IS NOT NULL LIMIT 2000)"
     ).fetchone()
-    shift = f" + INTERVAL {LOCAL_HOURS} HOUR" if profile.timezone == "utc" else ""
     fmts = "[" + ", ".join(lit(f) for f in formats) + "]"
     zfmts = "[" + ", ".join(lit(f) for f in OFFSET_FORMATS) + "]"
     z = f"regexp_replace({x}, 'Z$', '+0000')"
@@ -173,8 +195,12 @@ def _date_sql(con, src: str, ref: str, profile: Profile) -> str:
     else:
         fmt = formats[best]
         text = ampm if "%p" in fmt else x
-        fast = f"try_strptime({text}, {lit(fmt)}){shift}"
+        fast = f"try_strptime({_raw(ref) if text == x else text}, {lit(fmt)}){shift}"
     return f"coalesce({fast}, {full})"
+
+
+def _typed(dtype: str) -> bool:
+    return dtype.startswith(("TIMESTAMP", "DATE"))
 
 
 def _plausible(expr: str) -> str:
@@ -197,36 +223,42 @@ def _canonical_sql(ds: Dataset, res: Resolution, src: str, catalog: Catalog) -> 
     b = _Build()
     b.select.append("_row")
     for canon in TEXT_COLS:
-        b.select.append(f"{_nfc(ref[canon]) if canon in ref else 'NULL'} AS {canon}")
-    b.errors["e_code"] = (f"{C.ma_ho_so} IS NULL", C.ma_ho_so, "empty", ref[C.ma_ho_so])
-    b.select.append(f"{_nfc(ref[C.co_quan])} AS {C.co_quan}")
-    b.errors["e_agency"] = (f"{C.co_quan} IS NULL", C.co_quan, "empty", ref[C.co_quan])
+        b.select.append(f"{_raw(ref[canon]) if canon in ref else 'NULL'} AS {canon}")
+    b.errors["e_code"] = (_blank(C.ma_ho_so), C.ma_ho_so, "empty", ref[C.ma_ho_so])
+    b.select.append(f"{_raw(ref[C.co_quan])} AS {C.co_quan}")
+    b.errors["e_agency"] = (_blank(C.co_quan), C.co_quan, "empty", ref[C.co_quan])
 
     for canon, alias in DATE_COLS.items():
         if canon not in ref:
             b.select.append(f"CAST(NULL AS TIMESTAMP) AS {alias}")
             continue
-        parsed = _date_sql(con, src, ref[canon], profile)
-        b.select.append(f"{_plausible(parsed)} AS {alias}")
-        b.select.append(f"{_text(ref[canon])} AS r_{alias}")
-        b.errors[f"e_{alias}"] = (f"r_{alias} IS NOT NULL AND {alias} IS NULL", canon,
-                                  "bad_date", ref[canon])
+        parsed = _date_sql(con, src, ref[canon], profile, ds._types.get(res.columns[canon],
+                                                                          "VARCHAR"))
+        b.select.append(f"{parsed} AS p_{alias}")
+        if not _typed(ds._types.get(res.columns[canon], "VARCHAR")):  # text can be bad
+            b.select.append(f"{_raw(ref[canon])} AS r_{alias}")
+            b.errors[f"e_{alias}"] = (f"{alias} IS NULL AND NOT {_blank(f'r_{alias}')}",
+                                      canon, "bad_date", ref[canon])
 
     def categorical(canon: str, alias: str, default: str | None = None,
                     refuse: bool = True) -> None:
         table = voc.table(canon, profile)
-        mapping = {v: table.get(fold(v) if v is not None else "", default)
-                   for v in _distinct(con, src, ref[canon])}
+        values = _distinct(con, src, ref[canon])
+        mapping = {v: table.get(fold(v) if v is not None else "", default) for v in values}
+        mapping[None] = table.get("", default)
         b.select.append(f"{_case(ref[canon], mapping)} AS {alias}")
+        unknown = [v for v in values if v is not None and fold(v) and mapping[v] is None]
+        cond = (f"{_raw(ref[canon])} IN ({', '.join(lit(v) for v in unknown)})" if unknown
+                else "false")
+        b.select.append(f"{cond} AS r_{alias}")
         if refuse:
-            b.select.append(f"{_text(ref[canon])} AS r_{alias}")
             known = ", ".join(dict.fromkeys(c for c in table.values() if c))
-            b.errors[f"e_{alias}"] = (f"r_{alias} IS NOT NULL AND {alias} IS NULL", canon,
-                                      f"unknown_value:{known}", ref[canon])
+            b.errors[f"e_{alias}"] = (f"r_{alias}", canon, f"unknown_value:{known}",
+                                      ref[canon])
 
     if C.kenh_nop in ref:
         categorical(C.kenh_nop, "kenh")
-        b.errors["e_kenh_empty"] = ("r_kenh IS NULL AND kenh IS NULL", C.kenh_nop, "empty",
+        b.errors["e_kenh_empty"] = ("kenh IS NULL AND NOT r_kenh", C.kenh_nop, "empty",
                                     ref[C.kenh_nop])
     else:
         b.select.append("CAST(NULL AS VARCHAR) AS kenh")
@@ -241,19 +273,21 @@ def _canonical_sql(ds: Dataset, res: Resolution, src: str, catalog: Catalog) -> 
             b.select.append(f"'no' AS {alias}")
     if C.trang_thai in ref:
         categorical(C.trang_thai, "status")
-        b.select.append(f"CASE WHEN status IS NULL THEN {_text(ref[C.trang_thai])} END "
+        b.select.append(f"CASE WHEN status IS NULL THEN {_raw(ref[C.trang_thai])} END "
                         "AS status_text")  # an unknown status, quoted if the policy uses it
     else:
         b.select.append("CAST(NULL AS VARCHAR) AS status")
     grp = ref.get(C.nhom_lien_thong)
-    b.select.append(f"CASE WHEN {_text(grp)} IS NOT NULL THEN 'yes' ELSE 'no' END AS "
+    b.select.append(f"CASE WHEN {_blank(_raw(grp))} THEN 'no' ELSE 'yes' END AS "
                     "interconnected" if grp else "'no' AS interconnected")
 
     # level: the column, else the catalogue, else the agency's name, else unknown
     level_col = C.cap in ref
     if level_col:
         categorical(C.cap, "cap_col")
-    agencies = _distinct(con, src, ref[C.co_quan])
+    complete = level_col and all(v is not None and fold(v)
+                                 for v in _distinct(con, src, ref[C.cap]))
+    agencies = [] if complete else _distinct(con, src, ref[C.co_quan])
     rows = []
     for a in agencies:
         if a is None:
@@ -264,7 +298,7 @@ def _canonical_sql(ds: Dataset, res: Resolution, src: str, catalog: Catalog) -> 
         ds.con.execute("CREATE OR REPLACE TEMP TABLE agency_levels (raw VARCHAR, level VARCHAR, "
                        "how VARCHAR)")
         ds.con.executemany("INSERT INTO agency_levels VALUES (?, ?, ?)", rows)
-        b.joins.append(f"LEFT JOIN agency_levels al ON al.raw = {_text(ref[C.co_quan])}")
+        b.joins.append(f"LEFT JOIN agency_levels al ON al.raw = {_raw(ref[C.co_quan])}")
         derived, how = "al.level", "al.how"
     else:
         derived, how = f"'{UNKNOWN_LEVEL}'", "'unknown'"
@@ -277,10 +311,10 @@ def _canonical_sql(ds: Dataset, res: Resolution, src: str, catalog: Catalog) -> 
         b.select.append(f"coalesce({how}, 'unknown') AS level_from")
 
     # field: the column, else the catalogue by procedure code or name, else unknown
-    fld = _nfc(ref[C.linh_vuc]) if C.linh_vuc in ref else "NULL"
+    fld = f"nullif(trim({_raw(ref[C.linh_vuc])}), '')" if C.linh_vuc in ref else "NULL"
     if catalog.fields and (C.ma_tthc in ref or C.ten_tthc in ref):
-        code_ref = _text(ref[C.ma_tthc]) if C.ma_tthc in ref else "NULL"
-        name_ref = _text(ref[C.ten_tthc]) if C.ten_tthc in ref else "NULL"
+        code_ref = _raw(ref[C.ma_tthc]) if C.ma_tthc in ref else "NULL"
+        name_ref = _raw(ref[C.ten_tthc]) if C.ten_tthc in ref else "NULL"
         pairs = ds.con.execute(f"SELECT DISTINCT {code_ref}, {name_ref} FROM {src} "
                                f"LIMIT {MAX_DISTINCT}").fetchall()
         rows = [(c or "", n or "", catalog.field_of(c or "", n or "")) for c, n in pairs]
@@ -320,14 +354,20 @@ def _canonical_sql(ds: Dataset, res: Resolution, src: str, catalog: Catalog) -> 
             b.errors[f"e_also_{i}"] = (f"r_also_{i}", canon,
                                        f"headers_disagree:{ds._headers[i]}", other)
     ds._build = b  # kept for the violation messages
+    names = [sel.rsplit(" AS ", 1)[-1] for sel in b.select]
+    parsed = [n for n in names if n.startswith("p_")]
+    raw_cols = [n for n in names if n.startswith("r_")]
     inner = ", ".join(b.select)
+    # three levels so that each date is parsed once: cells -> parsed -> checked
+    dates = ", ".join(f"CASE WHEN year({p}) BETWEEN 1990 AND 2100 THEN {p} END AS {p[2:]}"
+                      for p in parsed)
+    middle = (f"SELECT * EXCLUDE ({', '.join(parsed)}), {dates} FROM (SELECT {inner} FROM "
+              f"{src} {' '.join(b.joins)}) AS t1" if parsed else
+              f"SELECT {inner} FROM {src} {' '.join(b.joins)}")
     outer_errors = ", ".join(f"coalesce({cond}, false) AS {name}" for name, (cond, *_)
                              in b.errors.items())
-    raw_cols = [sel.rsplit(" AS ", 1)[1] for sel in b.select
-                if sel.rsplit(" AS ", 1)[-1].startswith("r_")]
     exclude = f" EXCLUDE ({', '.join(raw_cols)})" if raw_cols else ""
-    return (f"SELECT *{exclude}, {outer_errors} FROM (SELECT {inner} FROM {src} "
-            f"{' '.join(b.joins)}) AS t")
+    return f"SELECT *{exclude}, {outer_errors} FROM ({middle}) AS t2"
 
 
 def _violations(ds: Dataset, src: str) -> None:
@@ -367,6 +407,7 @@ def _dedupe(ds: Dataset) -> None:
             if r[0] != "_row" and not r[0].startswith("e_")]
     n, codes = con.execute("SELECT count(*), count(DISTINCT ma_ho_so) FROM canon").fetchone()
     if n == codes:
+        con.execute("DROP VIEW IF EXISTS dossiers")
         con.execute("CREATE OR REPLACE TEMP VIEW dossiers AS SELECT * FROM canon")
         return
     row = "row(" + ", ".join(cols) + ")"
@@ -379,6 +420,7 @@ def _dedupe(ds: Dataset) -> None:
         problems = [Problem(rows[0], C.ma_ho_so, "", nfc(code), "duplicate_code",
                             ", ".join(map(str, rows))) for code, rows in conflicts]
         raise_problems(ds.source, problems, total)
+    con.execute("DROP VIEW IF EXISTS dossiers")
     con.execute("CREATE OR REPLACE TEMP TABLE dossiers AS SELECT * FROM canon QUALIFY "
                 "row_number() OVER (PARTITION BY ma_ho_so ORDER BY _row) = 1 ORDER BY _row")
     ds.identical_duplicates = n - codes
@@ -431,7 +473,14 @@ def open_dataset(path: str | Path, sheet: str | None = None, profile: Profile | 
                      [str(raw.headers[i]) for i in res.extra], catalog=catalog)
         ds.present = frozenset(res.columns)
         ds._headers = [str(h) for h in raw.headers]
+        ds._types = raw.types or {}
         src = raw.bind(con, set(res.personal) | set(res.extra))
+        if raw.kind == "parquet":  # already columnar: each run reads it in one scan, and the
+            # first run also checks it (errors, duplicate codes) in that scan
+            con.execute(f"CREATE TEMP VIEW canon AS {_canonical_sql(ds, res, src, catalog)}")
+            con.execute("CREATE TEMP VIEW dossiers AS SELECT * FROM canon")
+            ds.checked, ds._src = False, src
+            return ds
         con.execute(f"CREATE TEMP TABLE canon AS {_canonical_sql(ds, res, src, catalog)}")
         _violations(ds, src)
         _dedupe(ds)
@@ -541,18 +590,37 @@ def classify_sql(policy: Policy, period: Period, today: date) -> str:
 
 @dataclass
 class Run:
-    """One period counted under one policy: the Results (and without the interconnected
-    groups), what was left out and why, and how each status was counted."""
+    """One period counted under one policy: the Results (and, on demand, without or only
+    the interconnected groups), what was left out and why, how each status was counted."""
 
     results: object  # compute.Results
-    own: object  # compute.Results of the dossiers outside the interconnected groups
-    groups: object  # compute.Results of the interconnected groups' dossiers
     policy: Policy
     excluded: dict[str, int]
     excluded_rows: dict[str, list[int]]
     rows_used: int
     by_status: dict[str, int]  # national status code ('' = no status) -> dossiers
     status_table: list[dict]
+    cube: object = None  # compute.Cube of the counted dossiers
+    weeks: dict = field(default_factory=dict)
+    period: Period | None = None
+    absent: frozenset = frozenset()
+
+    def _split(self, flag: str):
+        from .compute import results_from_cube
+
+        c, w = self.cube["interconnected"] == flag, self.weeks["interconnected"] == flag
+        return results_from_cube(self.cube.subset(c), {k: v[w] for k, v in self.weeks.items()},
+                                 self.period, self.absent)
+
+    @property
+    def own(self):
+        """The Results of the dossiers outside the interconnected groups."""
+        return self._split("no")
+
+    @property
+    def groups(self):
+        """The Results of the interconnected groups' dossiers."""
+        return self._split("yes")
 
 
 CUBE_KEYS = ("cap", "linh_vuc", "co_quan")
@@ -604,37 +672,67 @@ def _counting_errors(ds: Dataset, policy: Policy, period: Period, missing: int,
 def run(ds: Dataset, policy: Policy, period: Period, today: date | None = None) -> Run:
     """Return the Run of `period` under `policy`: one scan of the dossiers grouped into the
     cube, the weekly intake and the status table."""
-    from .compute import results_from_cube
+    from .compute import Cube, results_from_cube
 
     today = today or date.today()
     cols = {r[0] for r in ds.con.execute("DESCRIBE dossiers").fetchall()}
     bad_status = "count(*) FILTER (WHERE e_status)" if "e_status" in cols else "0"
+    errors = [n for n in getattr(ds, "_build", _Build()).errors if n != "e_status"]
+    status_set = (",\n      (status, treat, reason, outcome)" if C.trang_thai in ds.present
+                  else "")
+    bad_rows = (f"count(*) FILTER (WHERE {' OR '.join(errors)})" if errors and not ds.checked
+                else "0")
     sql = f"""
     WITH c AS ({classify_sql(policy, period, today)})
-    SELECT reason, {', '.join(CUBE_KEYS)}, {', '.join(CUBE_DIMS)}, status, treat,
+    SELECT reason, {', '.join(CUBE_KEYS)}, {', '.join(CUBE_DIMS)},
+           {'status, treat' if status_set else "NULL AS status, 'by_dates' AS treat"},
            CASE WHEN reason = '' AND intake = 'new' THEN date_trunc('week', recv) END AS week,
-           GROUPING(week) AS g_week, GROUPING(status) AS g_status, count(*) AS n,
-           {bad_status} AS bad_status
+           GROUPING(week) AS g_week, {'GROUPING(status)' if status_set else '1'} AS g_status,
+           count(*) AS n,
+           {bad_status} AS bad_status, {bad_rows} AS bad_rows
     FROM c
     GROUP BY GROUPING SETS (
       (reason, {', '.join(CUBE_KEYS)}, {', '.join(CUBE_DIMS)}),
-      (reason, intake, channel_group, interconnected, week),
-      (status, treat, reason, outcome))"""
-    rows = ds.con.execute(sql).fetchall()
-    names = ["reason", *CUBE_KEYS, *CUBE_DIMS, "status", "treat", "week", "g_week", "g_status",
-             "n", "bad_status"]
-    recs = [dict(zip(names, r, strict=True)) for r in rows]
-    cube = [r for r in recs if r["g_week"] == 1 and r["g_status"] == 1]
-    weeks = [r for r in recs if r["g_week"] == 0 and r["reason"] == "" and r["week"]]
-    statuses = [r for r in recs if r["g_status"] == 0]
+      (reason, intake, channel_group, interconnected, week){status_set})"""
+    raw = ds.con.execute(sql).fetchnumpy()
+    if not ds.checked:
+        if int(np.asarray(raw["bad_rows"]).sum()):
+            _violations(ds, ds._src)
+        # by 64-bit hash: a collision only sends the file to the exact check in _dedupe
+        n, codes = ds.con.execute("SELECT count(*), count(DISTINCT hash(ma_ho_so)) FROM canon"
+                                  ).fetchone()
+        ds.checked = True
+        if n != codes:
+            _dedupe(ds)
+            return run(ds, policy, period, today)
+    null_week = np.ma.getmaskarray(raw["week"])
+    cols = {k: (v.astype(object).filled(None) if np.ma.isMaskedArray(v) else np.asarray(v))
+            for k, v in raw.items() if k != "week"}
+    cols["week"] = np.asarray(raw["week"])
+    full = (cols["g_week"] == 1) & (cols["g_status"] == 1)
+    cube = {k: v[full] for k, v in cols.items()}
+    wk = (cols["g_week"] == 0) & (cols["reason"] == "") & ~null_week
+    weeks = {k: v[wk] for k, v in cols.items()}
+    st = cols["g_status"] == 0
+    if not status_set:  # no status column: one line, every dossier counted by its dates
+        st = full & False
+        statuses = [{"status": None, "treat": "by_dates", "reason": r, "outcome": o, "n": n}
+                    for r, o, n in zip(cube["reason"], cube["outcome"], cube["n"],
+                                       strict=True)]
+    else:
+        statuses = []
+    statuses += [dict(zip(("status", "treat", "reason", "outcome", "n"), r, strict=True))
+                for r in zip(*(cols[k][st] for k in ("status", "treat", "reason", "outcome",
+                                                       "n")), strict=True)]
     excluded: dict[str, int] = {}
-    for r in cube:
-        if r["reason"]:
-            excluded[r["reason"]] = excluded.get(r["reason"], 0) + r["n"]
+    for reason, n in zip(cube["reason"], cube["n"], strict=True):
+        if reason:
+            excluded[reason] = excluded.get(reason, 0) + int(n)
     missing = excluded.pop("missing_receipt", 0)
-    counted = [r for r in cube if not r["reason"]]
-    _counting_errors(ds, policy, period, missing, {r["cap"] for r in counted},
-                     sum(r["bad_status"] for r in cube), f"({classify_sql(policy, period, today)})")
+    keep = cube["reason"] == ""
+    counted = {k: v[keep] for k, v in cube.items()}
+    _counting_errors(ds, policy, period, missing, set(counted["cap"].tolist()),
+                     int(cube["bad_status"].sum()), f"({classify_sql(policy, period, today)})")
     excluded_rows = {}
     listed = [k for k in LISTED if k in excluded]
     if listed:
@@ -643,12 +741,12 @@ def run(ds: Dataset, policy: Policy, period: Period, today: date | None = None) 
              f"({', '.join(lit(k) for k in listed)}) GROUP BY reason")
         excluded_rows = {k: list(v) for k, v in ds.con.execute(q).fetchall()}
     absent = _absent(ds)
+    counted = Cube(counted)
     results = results_from_cube(counted, weeks, period, absent)
-    split = {flag: results_from_cube([r for r in counted if r["interconnected"] == flag],
-                                     [w for w in weeks if w["interconnected"] == flag], period,
-                                     absent) for flag in ("no", "yes")}
-    return Run(results, split["no"], split["yes"], policy, excluded, excluded_rows,
-               sum(r["n"] for r in counted), *_status_summary(statuses, policy))
+    return Run(results, policy, excluded, excluded_rows, int(counted["n"].sum()),
+               *_status_summary(statuses, policy), counted, weeks, period, absent)
+
+
 
 
 def _status_summary(rows: list[dict], policy: Policy) -> tuple[dict, list[dict]]:
@@ -659,14 +757,14 @@ def _status_summary(rows: list[dict], policy: Policy) -> tuple[dict, list[dict]]
     table: dict[str, dict] = {}
     for r in rows:
         code = r["status"] or ""
-        by_status[code] = by_status.get(code, 0) + r["n"]
+        by_status[code] = by_status.get(code, 0) + int(r["n"])
         t = table.setdefault(code, {"code": code, "label": labels.get(code, "(không có)"),
                                     "treatment": TREATMENTS[r["treat"]], "count": 0,
                                     "counted": {}, "left_out": {}})
-        t["count"] += r["n"]
+        t["count"] += int(r["n"])
         where = t["counted"] if not r["reason"] else t["left_out"]
         key = r["outcome"] if not r["reason"] else r["reason"]
-        where[key] = where.get(key, 0) + r["n"]
+        where[key] = where.get(key, 0) + int(r["n"])
     order = sorted(table, key=lambda c: (c == "", int(c) if c.isdigit() else 0))
     outcomes, reasons = list(OUTCOMES), [*EXCLUSIONS, "missing_receipt"]
     for t in table.values():  # a stable order: reruns give identical reports

@@ -98,6 +98,7 @@ def inspect_file(data: str | Path, sheet: str | None = None, profile: str | None
         out["refused"] = str(exc)
         return out
     try:
+        ds.describe()
         out["levels"] = ds.level_from
         out["fields"] = ds.field_from
         out["unknown_agencies"] = ds.unknown_agencies

@@ -14,7 +14,7 @@ from .catalog import EMPTY, Catalog
 from .engine import DATE_COLS, FLAG_COLS, Dataset, open_dataset
 from .errors import InputError, Problem, raise_problems  # noqa: F401  (re-exported)
 from .profiles import Profile
-from .schema import C
+from .schema import C, nfc
 
 ROW = "_row"  # the dossier's row number in the source file, for messages
 # engine column -> canonical name, for the pandas view
@@ -39,10 +39,23 @@ class DossierTable:
     def df(self):
         """The dossiers as a pandas DataFrame (canonical column names, file order)."""
         if self._df is None:
-            df = self.dataset.frame()
-            self._df = df[[c for c in df.columns if not c.startswith("e_")
-                           and c not in ("cap_col",)]].rename(columns=CANONICAL_NAMES)
+            self._df = canonical_frame(self.dataset.frame())
         return self._df
+
+
+TEXT = (C.ma_ho_so, C.ma_tthc, C.ten_tthc, C.linh_vuc, C.co_quan, C.nhom_lien_thong)
+
+
+def canonical_frame(df):
+    """Return the engine's rows with canonical names and text as users read it (NFC, no
+    stray spaces: the engine leaves that to one pass over distinct values)."""
+    df = df[[c for c in df.columns if not c.startswith("e_") and c != "cap_col"]]
+    df = df.rename(columns=CANONICAL_NAMES)
+    for col in TEXT:
+        if col in df:
+            uniq = {v: (nfc(v) if isinstance(v, str) else v) for v in df[col].unique()}
+            df[col] = df[col].map(uniq)
+    return df
 
 
 def load(path: str | Path, sheet: str | None = None, cache: bool = True,

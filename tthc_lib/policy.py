@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError
-from .profiles import RULES
+from .profiles import RULES, read_yaml_text
 
 TREATMENTS = {
     "not_counted": "không tính",
@@ -91,7 +91,7 @@ def builtin_policies() -> dict[str, Policy]:
     """Return the shipped policies (presets), by name; tt01 first."""
     out = {}
     for path in sorted((RULES / "policies").glob("*.yaml"), key=lambda p: p.stem != "tt01"):
-        p = _parse(yaml.safe_load(path.read_text(encoding="utf-8")), path.name)
+        p = _parse(read_yaml_text(path.read_text(encoding="utf-8")), path.name)
         out[p.name] = p
     return out
 
@@ -110,7 +110,7 @@ def load_policy(name_or_path: str | None) -> Policy:
         raise InputError(f"Không có chính sách đếm '{name_or_path}'. Có: "
                          f"{', '.join(shipped)} (hoặc đường dẫn tới tệp YAML của bạn).")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = read_yaml_text(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise InputError(f"Tệp '{path.name}' không phải YAML hợp lệ: {exc}") from None
     return _parse(raw, path.name)

@@ -112,9 +112,14 @@ def _parse_profile(raw: dict, where: str) -> Profile:
         personal=tuple(raw.get("personal") or ()), values=values)
 
 
+def read_yaml_text(text: str):
+    """Parse YAML safely, with libyaml's C loader when it is installed (10× faster)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def _read_yaml(path: Path) -> dict:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return read_yaml_text(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"Không tìm thấy tệp '{path}'.") from None
     except yaml.YAMLError as exc:

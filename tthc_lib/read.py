@@ -35,6 +35,7 @@ class Raw:
     kind: str  # csv | xlsx | parquet
     table: object = None  # the Arrow table (CSV, XLSX)
     rows: int = 0
+    types: dict = None  # Parquet: column index -> DuckDB type
 
     def bind(self, con, drop: set[int]) -> str:
         """Register the cells in DuckDB without the columns in `drop` (personal data) and
@@ -228,13 +229,15 @@ def read(con, path: Path, sheet: str | None = None) -> Raw:
     sha = sha256_of(path)
     if suffix == ".parquet":
         try:
-            cols = [r[0] for r in con.execute(
-                f"DESCRIBE SELECT * FROM read_parquet({lit(path)})").fetchall()]
+            described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({lit(path)})"
+                                    ).fetchall()
+            cols = [r[0] for r in described]
+            types = {i: str(r[1]) for i, r in enumerate(described)}
             rows = con.execute(f"SELECT count(*) FROM read_parquet({lit(path)})").fetchone()[0]
         except Exception as exc:
             raise InputError(f"Tệp '{path.name}' không phải Parquet hợp lệ "
                              f"({str(exc).splitlines()[0][:160]}).") from None
-        return Raw(path, cols, 1, sha, "parquet", rows=rows)
+        return Raw(path, cols, 1, sha, "parquet", rows=rows, types=types)
     if suffix in (".csv", ".txt", ".tsv"):
         import pyarrow as pa
 

@@ -101,7 +101,7 @@ class Report:
     def reading(self) -> dict:
         """Return how the export was read: profile, headers, where level and field came
         from, agencies whose level stays unknown."""
-        ds = self.dataset
+        ds = self.dataset.describe()
         return {"profile": ds.profile, "headers": ds.headers, "also": ds.also,
                 "extra": ds.extra, "level_from": ds.level_from, "field_from": ds.field_from,
                 "unknown_agencies": ds.unknown_agencies,
