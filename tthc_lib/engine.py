@@ -12,6 +12,8 @@ through the vocabularies once per distinct value (exports repeat a few categorie
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -111,6 +113,8 @@ class Dataset:
 
     def close(self) -> None:
         self.con.close()
+        if getattr(self, "_work", None):
+            shutil.rmtree(self._work, ignore_errors=True)
 
     def describe(self) -> Dataset:
         """Fill in where levels and fields came from (once; cached exports have it)."""
@@ -159,44 +163,56 @@ def _case(ref: str, table: dict[str, str | None]) -> str:
 
 
 def _date_sql(con, src: str, ref: str, profile: Profile, dtype: str = "VARCHAR") -> str:
-    """Return SQL turning a column into a local TIMESTAMP. A typed column (Parquet) is
-    taken as it is; text: the column's usual format first, then every accepted format,
-    UTC offsets (converted to Vietnam time), Vietnamese SA/CH for AM/PM, Excel serials."""
+    """Return SQL turning a column into a local TIMESTAMP (see `_date_parts`)."""
+    fast, full = _date_parts(con, src, ref, profile, dtype)
+    return fast if full is None else f"coalesce({fast}, {full(_raw(ref))})"
+
+
+def _date_parts(con, src: str, ref: str, profile: Profile, dtype: str = "VARCHAR"):
+    """Return (fast SQL, a function of a text expression giving the fallback SQL or None).
+    A typed column (Parquet) is taken as it is. Text: `fast` tries the format most of the
+    column's values use; the fallback (every accepted format, UTC offsets converted to
+    Vietnam time, Vietnamese SA/CH for AM/PM, Excel serials) runs only where it failed."""
     shift = f" + INTERVAL {LOCAL_HOURS} HOUR" if profile.timezone == "utc" else ""
     if dtype.startswith("TIMESTAMP WITH TIME ZONE"):
-        return f"make_timestamp(epoch_us({ref}) + {LOCAL_HOURS * 3600 * 1_000_000})"
+        return f"make_timestamp(epoch_us({ref}) + {LOCAL_HOURS * 3600 * 1_000_000})", None
     if _typed(dtype):
-        return f"CAST({ref} AS TIMESTAMP){shift}"
-    x = _text(ref)
-    ampm = f"regexp_replace(regexp_replace({x}, '\\bSA$|\\bSA\\b', 'AM'), '\\bCH\\b', 'PM')"
+        return f"CAST({ref} AS TIMESTAMP){shift}", None
     formats = profile.formats()
+    fmts = "[" + ", ".join(lit(f) for f in formats) + "]"
+    zfmts = "[" + ", ".join(lit(f) for f in OFFSET_FORMATS) + "]"
+    us = LOCAL_HOURS * 3600 * 1_000_000
+
+    def ampm(x: str) -> str:
+        return f"regexp_replace(regexp_replace({x}, '\\bSA$|\\bSA\\b', 'AM'), '\\bCH\\b', 'PM')"
+
+    def zulu(x: str) -> str:
+        return f"regexp_replace({x}, 'Z$', '+0000')"
+
+    def full(raw: str) -> str:
+        x = f"nullif(trim(replace({raw}, chr(160), ' ')), '')"
+        offset = f"make_timestamp(epoch_us(try_strptime({zulu(x)}, {zfmts})) + {us})"
+        serial = (f"CASE WHEN regexp_full_match({x}, '[2-7][0-9]{{4}}(\\.[0-9]+)?') THEN "
+                  f"TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(CAST({x} AS DOUBLE) * "
+                  f"86400) AS BIGINT) * 1000000) END")
+        return f"coalesce(try_strptime({ampm(x)}, {fmts}){shift}, {offset}, {serial})"
+
+    x = _text(ref)
     probe = ", ".join(f"count(try_strptime(a, {lit(f)}))" for f in formats)
     zprobe = ", ".join(f"count(try_strptime(z, {lit(f)}))" for f in OFFSET_FORMATS)
     counts = con.execute(
-        f"SELECT {probe}, {zprobe} FROM (SELECT {ampm} AS a, "
-        f"regexp_replace({x}, 'Z$', '+0000') AS z FROM {src} WHERE {x} IS NOT NULL LIMIT 2000)"
-    ).fetchone()
-    fmts = "[" + ", ".join(lit(f) for f in formats) + "]"
-    zfmts = "[" + ", ".join(lit(f) for f in OFFSET_FORMATS) + "]"
-    z = f"regexp_replace({x}, 'Z$', '+0000')"
-    offset = (f"make_timestamp(epoch_us(try_strptime({z}, {zfmts})) + "
-              f"{LOCAL_HOURS * 3600 * 1_000_000})")
-    serial = (f"CASE WHEN regexp_full_match({x}, '[2-7][0-9]{{4}}(\\.[0-9]+)?') THEN "
-              f"TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(CAST({x} AS DOUBLE) * "
-              f"86400) AS BIGINT) * 1000000) END")
-    full = f"coalesce(try_strptime({ampm}, {fmts}){shift}, {offset}, {serial})"
+        f"SELECT {probe}, {zprobe} FROM (SELECT {ampm(x)} AS a, {zulu(x)} AS z FROM {src} "
+        f"WHERE {x} IS NOT NULL LIMIT 2000)").fetchone()
     best = max(range(len(counts)), key=lambda i: counts[i])
     if counts[best] == 0:
-        return full
+        return "CAST(NULL AS TIMESTAMP)", full
     if best >= len(formats):  # mostly ISO with an offset
-        fast = (f"make_timestamp(epoch_us(try_strptime({z}, "
-                f"{lit(OFFSET_FORMATS[best - len(formats)])})) + "
-                f"{LOCAL_HOURS * 3600 * 1_000_000})")
-    else:
-        fmt = formats[best]
-        text = ampm if "%p" in fmt else x
-        fast = f"try_strptime({_raw(ref) if text == x else text}, {lit(fmt)}){shift}"
-    return f"coalesce({fast}, {full})"
+        fmt = OFFSET_FORMATS[best - len(formats)]
+        return f"make_timestamp(epoch_us(try_strptime({zulu(_raw(ref))}, {lit(fmt)})) + {us})", \
+            full
+    fmt = formats[best]
+    text = ampm(_raw(ref)) if "%p" in fmt else _raw(ref)
+    return f"try_strptime({text}, {lit(fmt)}){shift}", full
 
 
 def _typed(dtype: str) -> bool:
@@ -213,6 +229,7 @@ class _Build:
     errors: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
     # error column -> (condition, canonical column, code, raw ref for the found value)
     joins: list[str] = field(default_factory=list)
+    fallback: dict[str, str | None] = field(default_factory=dict)  # date alias -> SQL
 
 
 def _canonical_sql(ds: Dataset, res: Resolution, src: str, catalog: Catalog) -> str:
@@ -232,10 +249,11 @@ def _canonical_sql(ds: Dataset, res: Resolution, src: str, catalog: Catalog) -> 
         if canon not in ref:
             b.select.append(f"CAST(NULL AS TIMESTAMP) AS {alias}")
             continue
-        parsed = _date_sql(con, src, ref[canon], profile, ds._types.get(res.columns[canon],
-                                                                          "VARCHAR"))
-        b.select.append(f"{parsed} AS p_{alias}")
-        if not _typed(ds._types.get(res.columns[canon], "VARCHAR")):  # text can be bad
+        fast, full = _date_parts(con, src, ref[canon], profile,
+                                 ds._types.get(res.columns[canon], "VARCHAR"))
+        b.select.append(f"{fast} AS f_{alias}")
+        b.fallback[alias] = full(f"r_{alias}") if full else None
+        if full is not None:  # text can be bad
             b.select.append(f"{_raw(ref[canon])} AS r_{alias}")
             b.errors[f"e_{alias}"] = (f"{alias} IS NULL AND NOT {_blank(f'r_{alias}')}",
                                       canon, "bad_date", ref[canon])
@@ -355,15 +373,21 @@ def _canonical_sql(ds: Dataset, res: Resolution, src: str, catalog: Catalog) -> 
                                        f"headers_disagree:{ds._headers[i]}", other)
     ds._build = b  # kept for the violation messages
     names = [sel.rsplit(" AS ", 1)[-1] for sel in b.select]
-    parsed = [n for n in names if n.startswith("p_")]
     raw_cols = [n for n in names if n.startswith("r_")]
-    inner = ", ".join(b.select)
-    # three levels so that each date is parsed once: cells -> parsed -> checked
-    dates = ", ".join(f"CASE WHEN year({p}) BETWEEN 1990 AND 2100 THEN {p} END AS {p[2:]}"
-                      for p in parsed)
-    middle = (f"SELECT * EXCLUDE ({', '.join(parsed)}), {dates} FROM (SELECT {inner} FROM "
-              f"{src} {' '.join(b.joins)}) AS t1" if parsed else
-              f"SELECT {inner} FROM {src} {' '.join(b.joins)}")
+    inner = f"SELECT {', '.join(b.select)} FROM {src} {' '.join(b.joins)}"
+    # levels, so that each date is parsed once: cells (the usual format) -> the fallback
+    # only where that failed -> plausible years -> checks
+    if b.fallback:
+        fast = [f"f_{a}" for a in b.fallback]
+        parsed = ", ".join(f"f_{a} AS p_{a}" if fb is None else
+                           f"CASE WHEN f_{a} IS NOT NULL THEN f_{a} ELSE {fb} END AS p_{a}"
+                           for a, fb in b.fallback.items())
+        dates = ", ".join(f"CASE WHEN year(p_{a}) BETWEEN 1990 AND 2100 THEN p_{a} END AS {a}"
+                          for a in b.fallback)
+        middle = (f"SELECT * EXCLUDE ({', '.join(f'p_{a}' for a in b.fallback)}), {dates} "
+                  f"FROM (SELECT * EXCLUDE ({', '.join(fast)}), {parsed} FROM ({inner}) t0) t1")
+    else:
+        middle = inner
     outer_errors = ", ".join(f"coalesce({cond}, false) AS {name}" for name, (cond, *_)
                              in b.errors.items())
     exclude = f" EXCLUDE ({', '.join(raw_cols)})" if raw_cols else ""
@@ -481,20 +505,34 @@ def open_dataset(path: str | Path, sheet: str | None = None, profile: Profile | 
             con.execute("CREATE TEMP VIEW dossiers AS SELECT * FROM canon")
             ds.checked, ds._src = False, src
             return ds
-        con.execute(f"CREATE TEMP TABLE canon AS {_canonical_sql(ds, res, src, catalog)}")
+        # text cells: mapped, parsed and typed once, streamed to Parquet (not held in
+        # memory), then checked there; the raw cells are only read again for messages
+        ds._work = Path(tempfile.mkdtemp(prefix="tthc-"))
+        staged = ds._work / "canon.parquet"
+        con.execute(f"COPY ({_canonical_sql(ds, res, src, catalog)}) TO {lit(staged)} "
+                    "(FORMAT parquet)")
+        con.execute(f"CREATE TEMP VIEW canon AS SELECT * FROM read_parquet({lit(staged)})")
         _violations(ds, src)
         _dedupe(ds)
+        con.unregister("raw_cells")
         _describe_levels(ds)
         if cache:
-            _store(ds, parquet, meta)
+            _store(ds, parquet, meta, None if ds.identical_duplicates else staged)
         return ds
     except duckdb.Error as exc:
-        con.close()
+        _abandon(con, locals().get("ds"))
         raise InputError(f"Tệp '{path.name}' không đọc được ({str(exc).splitlines()[0][:200]})."
                          ) from None
     except BaseException:
-        con.close()
+        _abandon(con, locals().get("ds"))
         raise
+
+
+def _abandon(con, ds) -> None:
+    if ds is not None:
+        ds.close()
+    else:
+        con.close()
 
 
 def _describe_levels(ds: Dataset) -> None:
@@ -508,10 +546,14 @@ def _describe_levels(ds: Dataset) -> None:
     ).fetchall()})
 
 
-def _store(ds: Dataset, parquet: Path, meta: Path) -> None:
+def _store(ds: Dataset, parquet: Path, meta: Path, staged: Path | None) -> None:
+    """Keep the validated dossiers under the export's hash (`staged`: already written)."""
     try:
         with atomic_output(parquet) as tmp:
-            ds.con.execute(f"COPY (SELECT * FROM dossiers) TO {lit(tmp)} (FORMAT parquet)")
+            if staged is not None:
+                shutil.copyfile(staged, tmp)
+            else:
+                ds.con.execute(f"COPY (SELECT * FROM dossiers) TO {lit(tmp)} (FORMAT parquet)")
         with atomic_output(meta) as tmp:
             saved = {k: getattr(ds, k) for k in _META}
             saved |= {"profile": ds.profile.name if ds.profile.name in builtin_profiles()

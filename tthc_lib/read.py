@@ -104,13 +104,19 @@ def _csv_table(path: Path):
     sep = max([",", ";", "\t"], key=first.count)
     headers = next(csv.reader([first], delimiter=sep))
     names = [f"c{i}" for i in range(len(headers))]
-    try:
-        table = pcsv.read_csv(
+    def parse(newlines: bool):
+        return pcsv.read_csv(
             io.BytesIO(data),
             read_options=pcsv.ReadOptions(column_names=names, skip_rows=1),
-            parse_options=pcsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+            parse_options=pcsv.ParseOptions(delimiter=sep, newlines_in_values=newlines),
             convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                 strings_can_be_null=False))
+
+    try:
+        try:
+            table = parse(False)  # fast, parallel: the usual export
+        except pa.ArrowInvalid:
+            table = parse(True)  # a quoted cell spans lines
     except pa.ArrowInvalid as exc:  # positions only: never a cell's content
         raise InputError(f"Tệp '{path.name}' không phải bảng CSV hợp lệ: "
                          f"{str(exc).splitlines()[0][:200]}") from None
