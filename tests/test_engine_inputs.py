@@ -77,3 +77,15 @@ def test_years_outside_1990_2100_and_a_tab_as_field_are_handled_once(make_table)
     table = make_table([dossier("A", "2023-07-01", "2023-07-05", field="\t")])
     assert classify(table, Q3).run.results.by_field == {
         "Chưa xác định lĩnh vực": classify(table, Q3).run.results.indicators}
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_a_code_of_spaces_only_is_empty(tmp_path, suffix):
+    rows = [dossier("A", "2023-07-01", "2023-07-05"), dossier("  ", "2023-07-01", "2023-07-05")]
+    path = tmp_path / f"x{suffix}"
+    if suffix == ".csv":
+        write_csv(path, rows)
+    else:
+        pd.DataFrame(rows).to_parquet(path)
+    with pytest.raises(InputError, match=r"dòng 3, cột 'Mã hồ sơ'.*không được để trống"):
+        classify(load(path), Q3)

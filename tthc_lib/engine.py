@@ -110,11 +110,18 @@ class Dataset:
     field_from: dict[str, int] = field(default_factory=dict)  # column|catalogue|unknown
     catalog: Catalog = EMPTY
     checked: bool = True  # False: a Parquet export read in place, checked by the first run
+    origin: str = ""  # the export's path, for its hash when it was not needed before
 
     def close(self) -> None:
         self.con.close()
         if getattr(self, "_work", None):
             shutil.rmtree(self._work, ignore_errors=True)
+
+    def digest(self) -> str:
+        """Return the SHA-256 of the export (for provenance)."""
+        if not self.sha256 and self.origin:
+            self.sha256 = sha256_of(Path(self.origin))
+        return self.sha256
 
     def describe(self) -> Dataset:
         """Fill in where levels and fields came from (once; cached exports have it)."""
@@ -241,9 +248,14 @@ def _canonical_sql(ds: Dataset, res: Resolution, src: str, catalog: Catalog) -> 
     b.select.append("_row")
     for canon in TEXT_COLS:
         b.select.append(f"{_raw(ref[canon]) if canon in ref else 'NULL'} AS {canon}")
-    b.errors["e_code"] = (_blank(C.ma_ho_so), C.ma_ho_so, "empty", ref[C.ma_ho_so])
+    # blank codes: NULL or '' here; codes of spaces only are caught with the duplicates
+    b.errors["e_code"] = (f"({C.ma_ho_so} IS NULL OR {C.ma_ho_so} = '')", C.ma_ho_so, "empty",
+                          ref[C.ma_ho_so])
     b.select.append(f"{_raw(ref[C.co_quan])} AS {C.co_quan}")
-    b.errors["e_agency"] = (_blank(C.co_quan), C.co_quan, "empty", ref[C.co_quan])
+    blank = [v for v in _distinct(con, src, ref[C.co_quan]) if v is not None and not fold(v)]
+    b.errors["e_agency"] = (f"({C.co_quan} IS NULL OR {C.co_quan} IN "
+                            f"({', '.join(lit(v) for v in blank) or 'NULL'}))", C.co_quan,
+                            "empty", ref[C.co_quan])
 
     for canon, alias in DATE_COLS.items():
         if canon not in ref:
@@ -394,14 +406,16 @@ def _canonical_sql(ds: Dataset, res: Resolution, src: str, catalog: Catalog) -> 
     return f"SELECT *{exclude}, {outer_errors} FROM ({middle}) AS t2"
 
 
-def _violations(ds: Dataset, src: str) -> None:
-    """Raise one InputError listing the first violations of every kind, if any."""
+def _violations(ds: Dataset, src: str, override: dict[str, str] | None = None) -> None:
+    """Raise one InputError listing the first violations of every kind, if any
+    (`override`: a stricter condition for some checks)."""
     b = ds._build
     names = [n for n in b.errors if n != "e_status"]  # statuses: checked by the policy
     if not names:
         return
-    counts = ds.con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {n})" for n in names)
-                            + " FROM canon").fetchone()
+    cond = {n: (override or {}).get(n, n) for n in names}
+    counts = ds.con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {cond[n]})"
+                                                  for n in names) + " FROM canon").fetchone()
     total = sum(counts)
     if not total:
         return
@@ -409,10 +423,11 @@ def _violations(ds: Dataset, src: str) -> None:
     for name, n in zip(names, counts, strict=True):
         if not n or len(problems) >= MAX_LISTED:
             continue
-        cond, canon, code, raw_ref = b.errors[name]
+        _, canon, code, raw_ref = b.errors[name]
         code, _, detail = code.partition(":")
         rows = [r[0] for r in ds.con.execute(
-            f"SELECT _row FROM canon WHERE {name} ORDER BY _row LIMIT {MAX_LISTED}").fetchall()]
+            f"SELECT _row FROM canon WHERE {cond[name]} ORDER BY _row LIMIT {MAX_LISTED}"
+        ).fetchall()]
         found = dict(ds.con.execute(
             f"SELECT _row, {_text(raw_ref)} FROM {src} WHERE _row IN "
             f"({', '.join(map(str, rows))})").fetchall())
@@ -478,15 +493,17 @@ def open_dataset(path: str | Path, sheet: str | None = None, profile: Profile | 
         raise InputError(f"Không tìm thấy tệp dữ liệu '{path}'.")
     con = duckdb.connect()
     try:
-        stem = cache_dir() / f"ds-{_cache_key(sha256_of(path), sheet, profile, catalog)}"
+        # Parquet is read in place and never cached: its hash is taken only if asked for
+        sha = "" if path.suffix.lower() == ".parquet" else sha256_of(path)
+        stem = cache_dir() / f"ds-{_cache_key(sha, sheet, profile, catalog)}"
         parquet, meta = stem.with_suffix(".parquet"), stem.with_suffix(".json")
-        if cache and parquet.exists() and meta.exists():
+        if cache and sha and parquet.exists() and meta.exists():
             saved = json.loads(meta.read_text(encoding="utf-8"))
             ds = Dataset(con, profile=load_profile(saved.pop("profile")), catalog=catalog,
                          present=frozenset(saved.pop("present")), **saved)
             con.execute(f"CREATE TEMP VIEW dossiers AS SELECT * FROM read_parquet({lit(parquet)})")
             return ds
-        raw = read(con, path, sheet)
+        raw = read(con, path, sheet, sha)
         res = detect([str(h) for h in raw.headers], profile, path.name)
         if raw.rows == 0:
             raise InputError(f"Tệp '{path.name}' chỉ có dòng tiêu đề, không có hồ sơ nào.")
@@ -494,7 +511,8 @@ def open_dataset(path: str | Path, sheet: str | None = None, profile: Profile | 
                      {c: str(raw.headers[i]) for c, i in res.columns.items()},
                      {c: [str(raw.headers[i]) for i in v] for c, v in res.also.items()},
                      [str(raw.headers[i]) for i in res.personal],
-                     [str(raw.headers[i]) for i in res.extra], catalog=catalog)
+                     [str(raw.headers[i]) for i in res.extra], catalog=catalog,
+                     origin=str(path))
         ds.present = frozenset(res.columns)
         ds._headers = [str(h) for h in raw.headers]
         ds._types = raw.types or {}
@@ -512,7 +530,7 @@ def open_dataset(path: str | Path, sheet: str | None = None, profile: Profile | 
         con.execute(f"COPY ({_canonical_sql(ds, res, src, catalog)}) TO {lit(staged)} "
                     "(FORMAT parquet)")
         con.execute(f"CREATE TEMP VIEW canon AS SELECT * FROM read_parquet({lit(staged)})")
-        _violations(ds, src)
+        _violations(ds, src, {"e_code": _blank(C.ma_ho_so)})
         _dedupe(ds)
         con.unregister("raw_cells")
         _describe_levels(ds)
@@ -741,8 +759,11 @@ def run(ds: Dataset, policy: Policy, period: Period, today: date | None = None) 
         if int(np.asarray(raw["bad_rows"]).sum()):
             _violations(ds, ds._src)
         # by 64-bit hash: a collision only sends the file to the exact check in _dedupe
-        n, codes = ds.con.execute("SELECT count(*), count(DISTINCT hash(ma_ho_so)) FROM canon"
-                                  ).fetchone()
+        n, codes, spaces = ds.con.execute(
+            "SELECT count(*), count(DISTINCT hash(ma_ho_so)), count(*) FILTER (WHERE "
+            "ascii(ma_ho_so) IN (9, 32, 160)) FROM canon").fetchone()
+        if spaces:
+            _violations(ds, ds._src, {"e_code": _blank(C.ma_ho_so)})
         ds.checked = True
         if n != codes:
             _dedupe(ds)

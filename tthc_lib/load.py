@@ -62,7 +62,7 @@ def load(path: str | Path, sheet: str | None = None, cache: bool = True,
          profile: Profile | None = None, catalog: Catalog = EMPTY) -> DossierTable:
     """Return the validated DossierTable read from a CSV, XLSX or Parquet export."""
     ds = open_dataset(path, sheet=sheet, profile=profile, catalog=catalog, cache=cache)
-    return DossierTable(ds, ds.source, ds.sha256, ds.rows_read, list(ds.personal),
+    return DossierTable(ds, ds.source, ds.digest(), ds.rows_read, list(ds.personal),
                         list(ds.extra), ds.identical_duplicates)
 
 

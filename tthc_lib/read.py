@@ -226,13 +226,13 @@ def _xlsx_table(path: Path, sheet: str | None):
     return headers, pa.table(cols), i + 1
 
 
-def read(con, path: Path, sheet: str | None = None) -> Raw:
+def read(con, path: Path, sheet: str | None = None, sha: str | None = None) -> Raw:
     """Return the file's raw table of text cells (Parquet: only its column names; DuckDB
     connection `con` reads the schema)."""
     if not path.exists():
         raise InputError(f"Không tìm thấy tệp dữ liệu '{path}'.")
     suffix = path.suffix.lower()
-    sha = sha256_of(path)
+    sha = sha256_of(path) if sha is None else sha
     if suffix == ".parquet":
         try:
             described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({lit(path)})"

@@ -212,7 +212,7 @@ class Report:
         p = self.spec.period
         return render(
             "provenance.html.j2", params_file=self.spec.path.name, source=self.dataset.source,
-            rows_read=self.dataset.rows_read, sha256=self.dataset.sha256,
+            rows_read=self.dataset.rows_read, sha256=self.dataset.digest(),
             profile=self.dataset.profile.name, policy=self.run.policy.name,
             period_label=p.label_vi, start=fmt.day(p.start), end=fmt.day(p.end),
             version=tool_version(), generated_at=f"{self.generated_at:%d/%m/%Y %H:%M}",
