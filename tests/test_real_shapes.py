@@ -220,3 +220,22 @@ def test_inspect_names_what_would_be_refused(tmp_path):
     assert res.returncode == 2 and "SẼ BỊ TỪ CHỐI" in res.stdout and "dòng 2" in res.stdout
     res = tthc("compute", str(bad), "--period", "2023-Q3", "--profile", "khong-co")
     assert res.returncode == 2 and "Không có hồ sơ nguồn 'khong-co'" in res.stderr
+
+
+def test_report_on_the_provincial_list_states_how_it_was_read_and_counted(shapes, tmp_path):
+    from tthc_lib.report import build_report
+
+    path = shapes["yen-bai-2023-Q3"]
+    params = tmp_path / "p.yaml"
+    params.write_text("unit: {slug: yb, name: UBND tỉnh Yên Bái, short_name: tỉnh Yên Bái}\n"
+                      f"period: 2023-Q3\ndata: {path}\n"
+                      f"catalog: {path.with_name('yen-bai-2023-Q3-danh-muc.yaml')}\n",
+                      encoding="utf-8")
+    rep = build_report(params)
+    html = rep.quality_html()
+    assert "ds-tinh" in html and "theo danh mục" in html and "suy ra từ tên cơ quan" in html
+    assert "Không được tiếp nhận" in html and "không tính" in html  # the status table
+    assert [p["name"] for p in rep.presets] == ["tt01", "dates-only", "opencps"]
+    assert "Đúng hạn (bao gồm cả hồ sơ chờ bổ sung và trả lại / xin rút)" in rep.ii06_html()
+    assert all(f.ok for f in rep.identities)
+    assert rep.results.indicators["received_new_online"] is None

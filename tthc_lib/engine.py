@@ -565,7 +565,11 @@ def _describe_levels(ds: Dataset) -> None:
 
 
 def _store(ds: Dataset, parquet: Path, meta: Path, staged: Path | None) -> None:
-    """Keep the validated dossiers under the export's hash (`staged`: already written)."""
+    """Keep the validated dossiers under the export's hash (`staged`: already written).
+    Only for shipped profiles: a user's own profile file may change under the same name."""
+    shipped = builtin_profiles().get(ds.profile.name) == ds.profile
+    if not shipped:
+        return
     try:
         with atomic_output(parquet) as tmp:
             if staged is not None:
@@ -574,11 +578,7 @@ def _store(ds: Dataset, parquet: Path, meta: Path, staged: Path | None) -> None:
                 ds.con.execute(f"COPY (SELECT * FROM dossiers) TO {lit(tmp)} (FORMAT parquet)")
         with atomic_output(meta) as tmp:
             saved = {k: getattr(ds, k) for k in _META}
-            saved |= {"profile": ds.profile.name if ds.profile.name in builtin_profiles()
-                      and builtin_profiles()[ds.profile.name] == ds.profile else None,
-                      "present": sorted(ds.present)}
-            if saved["profile"] is None:  # a user's own profile: not cached
-                return
+            saved |= {"profile": ds.profile.name, "present": sorted(ds.present)}
             tmp.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
     except OSError:  # a read-only home: run without the cache
         pass
