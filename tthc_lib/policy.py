@@ -90,7 +90,8 @@ def _parse(raw: dict, where: str) -> Policy:
 def builtin_policies() -> dict[str, Policy]:
     """Return the shipped policies (presets), by name; tt01 first."""
     out = {}
-    for path in sorted((RULES / "policies").glob("*.yaml"), key=lambda p: p.stem != "tt01"):
+    for path in sorted((RULES / "policies").glob("*.yaml"), key=lambda p: (p.stem != "tt01",
+                                                                          p.stem)):
         p = _parse(read_yaml_text(path.read_text(encoding="utf-8")), path.name)
         out[p.name] = p
     return out
