@@ -139,3 +139,18 @@ def test_a_user_policy_is_validated_as_a_whole(tmp_path):
 def test_presets_are_shipped_with_tt01_first():
     assert list(builtin_policies())[0] == "tt01"
     assert set(builtin_policies()) == set(PRESETS)
+
+
+def test_finished_without_an_end_date_is_listed_with_its_rows(tmp_path):
+    from tthc_lib.report import build_report
+
+    from .conftest import write_csv
+
+    rows = [dossier("A", "2023-07-03", "2023-07-10", "2023-07-05") | {"trang_thai": "10"},
+            dossier("B", "2023-07-03", "2023-07-10", "") | {"trang_thai": "Đã trả kết quả"}]
+    write_csv(tmp_path / "hs.csv", rows)
+    p = tmp_path / "p.yaml"
+    p.write_text("unit: {slug: d, name: UBND tỉnh D, short_name: tỉnh D}\nperiod: 2023-Q3\n"
+                 "data: hs.csv\n", encoding="utf-8")
+    html = build_report(p).quality_html()
+    assert "trạng thái đã xong nhưng không có ngày kết thúc xử lý (các dòng 3)" in html
