@@ -102,7 +102,7 @@ def typed_figures(figures: dict[str, float], results: Results,
         if key in FIGURE_MIRRORS:
             data_id = FIGURE_MIRRORS[key]
             computed = results.indicators[data_id]
-            if computed != typed:
+            if computed is not None and computed != typed:
                 out.append(Finding(
                     f"figure-vs-data:{key}", False,
                     f"{ind.label_vi}: số đã công bố {fmt.number(typed)}, dữ liệu hồ sơ cho "

@@ -688,9 +688,16 @@ CUBE_DIMS = ("intake", "channel_group", "outcome", "service", "postal_return", "
              "paid_online", "interconnected")
 
 
+# An optional column -> the classification dimension it gives. Without the column, every
+# indicator filtering on that dimension is absent ("không có dữ liệu"), never 0.
+SOURCES = {C.kenh_nop: "channel_group", C.muc_do_dvc: "service",
+           C.tra_kq_buu_chinh: "postal_return", C.da_so_hoa: "digitised",
+           C.thanh_toan_truc_tuyen: "paid_online", C.nhom_lien_thong: "interconnected"}
+
+
 def _absent(ds: Dataset) -> frozenset[str]:
     """Return the classification dimensions the file cannot give (no source column)."""
-    return frozenset({"channel_group"} if C.kenh_nop not in ds.present else set())
+    return frozenset(dim for col, dim in SOURCES.items() if col not in ds.present)
 
 
 def _counting_errors(ds: Dataset, policy: Policy, period: Period, missing: int,

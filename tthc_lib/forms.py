@@ -89,7 +89,8 @@ def sheet_ii06(wb: Workbook, results: Results, unit: Unit, name: str = "II.06",
             cell.font, cell.alignment, cell.border, cell.fill = BOLD, CENTER, BOX, HEAD_FILL
         ws.cell(9, col).font = ITALIC
     r = II06_FIRST_DATA_ROW
-    for row in ii06_rows(results):
+    rows = ii06_rows(results)
+    for row in rows:
         ws.cell(r, 1, row["stt"])
         ws.cell(r, 2, row["name"])
         for j, value in enumerate(row["cells"], start=3):
@@ -102,6 +103,9 @@ def sheet_ii06(wb: Workbook, results: Results, unit: Unit, name: str = "II.06",
             if col == 1:
                 cell.alignment = Alignment(horizontal="center")
         r += 1
+    blank = [f"({i})" for i, v in enumerate(rows[-1]["cells"], start=3) if v is None]
+    if blank:  # absent, not zero: say why the cells are empty
+        ws.cell(r + 1, 2, f"Cột {', '.join(blank)}: {ABSENT_NOTE}.").font = ITALIC
     ws.column_dimensions["A"].width = 6
     ws.column_dimensions["B"].width = 38
     for col in range(3, 14):
@@ -128,6 +132,9 @@ FIGURE_FORMS = {  # sheet -> (form number, title)
 }
 
 
+ABSENT_NOTE = "không có dữ liệu: tệp hồ sơ không có cột tương ứng"
+
+
 def sheet_figures(wb: Workbook, sheet: str, rows: list[tuple[str, str, object]], unit: Unit,
                   results: Results) -> None:
     """Add a sheet listing a form's indicators: STT, indicator, value, unit of count."""
@@ -135,23 +142,28 @@ def sheet_figures(wb: Workbook, sheet: str, rows: list[tuple[str, str, object]],
     ws = wb.create_sheet(sheet)
     _title_block(ws, form, title, unit, results, 8)
     ws["H5"] = None
-    for col, text in enumerate(("STT", "Chỉ tiêu", "Số liệu", "Đơn vị tính"), start=1):
+    notes = any(len(r) > 3 and r[3] for r in rows)
+    heads = ("STT", "Chỉ tiêu", "Số liệu", "Đơn vị tính") + (("Ghi chú",) if notes else ())
+    for col, text in enumerate(heads, start=1):
         cell = ws.cell(7, col, text)
         cell.font, cell.alignment, cell.border, cell.fill = BOLD, CENTER, BOX, HEAD_FILL
-    for i, (label, unit_of, value) in enumerate(rows, start=1):
+    for i, (label, unit_of, value, *note) in enumerate(rows, start=1):
         r = 7 + i
         ws.cell(r, 1, i).alignment = Alignment(horizontal="center")
         ws.cell(r, 2, label)
         cell = ws.cell(r, 3, round(value, 1) if isinstance(value, float) else value)
         cell.number_format = "0.0" if isinstance(value, float) else "#,##0"
         ws.cell(r, 4, unit_of)
-        for col in range(1, 5):
+        if notes:
+            ws.cell(r, 5, note[0] if note else None)
+        for col in range(1, len(heads) + 1):
             ws.cell(r, col).border = BOX
             ws.cell(r, col).font = NORMAL
     ws.column_dimensions["A"].width = 6
     ws.column_dimensions["B"].width = 70
     ws.column_dimensions["C"].width = 14
     ws.column_dimensions["D"].width = 14
+    ws.column_dimensions["E"].width = 40
 
 
 def write_forms(report, path: Path) -> Path:
@@ -176,9 +188,9 @@ def write_forms(report, path: Path) -> Path:
                                                   report.figures[ind.id]))
         elif ind.source == "data" and sheet == "II.08":
             value = results.indicators.get(ind.id)
-            if value is not None:
-                by_form.setdefault(sheet, []).append((f"{ind.label_vi} (tính từ dữ liệu hồ sơ)",
-                                                      ind.unit, value))
+            note = None if value is not None else ABSENT_NOTE
+            by_form.setdefault(sheet, []).append((f"{ind.label_vi} (tính từ dữ liệu hồ sơ)",
+                                                  ind.unit, value, note))
     for sheet in FIGURE_FORMS:
         if sheet in by_form:
             sheet_figures(wb, sheet, by_form[sheet], unit, results)

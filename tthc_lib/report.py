@@ -94,9 +94,29 @@ class Report:
                 rows_used=r.rows_used, duplicates=ds.identical_duplicates,
                 excluded=excluded, personal=ds.personal, reading=self.reading(),
                 policy=r.policy, statuses=self.status_rows(), presets=self.presets,
+                absent=self.absent_columns(),
                 ok_count=sum(f.ok for f in self.identities), total_count=len(self.identities),
                 failed=[f for f in self.identities if not f.ok], typed=self.typed,
                 figures_count=len(self.spec.figures)))
+
+    def absent_columns(self) -> list[dict]:
+        """Return, per optional column the export lacks, the indicators it makes absent."""
+        from .engine import SOURCES
+        from .registry import REGISTRY
+        from .schema import BY_NAME
+
+        n = self.results.indicators
+        out = []
+        for col, dim in SOURCES.items():
+            if dim not in self.run.absent:
+                continue
+            ids = [i for i in REGISTRY.values() if i.source == "data" and n.get(i.id) is None
+                   and (dim in i.where or any(dim in REGISTRY[p].where for p in
+                                              (i.numerator, i.denominator) if p))]
+            if ids:
+                out.append({"column": BY_NAME[col].label_vi,
+                            "what": [i.label_vi[0].lower() + i.label_vi[1:] for i in ids]})
+        return out
 
     def reading(self) -> dict:
         """Return how the export was read: profile, headers, where level and field came
@@ -141,6 +161,9 @@ class Report:
             extra |= self._results_ctx()
         if key == "online" and self.own is not None:  # a department's own online services
             extra["n"] = self.own.indicators
+        if key == "online":
+            n = extra.get("n", self.results.indicators)
+            extra["absent"] = [label for ind, label in ONLINE_ITEMS if n.get(ind) is None]
         if key == "assessment":
             extra |= self._assessment_ctx()
         return render(section.template, **self._ctx(**extra))
@@ -251,6 +274,13 @@ def _window(ds: Dataset, r: Run, spec: ReportSpec) -> dict:
             "count": window_count(ds, r.policy, spec.period, start, end),
             "resolved": groups["resolved_total"], "late": groups["resolved_late"]}
 
+
+# Section I.8's items computed from the dossiers, named when the export cannot give them.
+ONLINE_ITEMS = (("online_rate", "tỷ lệ hồ sơ trực tuyến"),
+                ("online_rate_dvc", "tỷ lệ hồ sơ trực tuyến trên các TTHC có DVC trực tuyến"),
+                ("digitised_total", "hồ sơ được số hóa"),
+                ("paid_online_total", "hồ sơ thanh toán trực tuyến"),
+                ("postal_returns", "hồ sơ trả kết quả qua bưu chính công ích"))
 
 HEADLINE = ("received_total", "resolved_total", "on_time_rate", "pending_overdue")
 
