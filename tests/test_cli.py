@@ -56,8 +56,8 @@ def test_bad_input_is_one_message_and_exit_2_without_traceback(tmp_path):
     assert "Traceback" not in out.stderr
     assert "bad.csv" in out.stderr and "dòng 2" in out.stderr and "Ngày hẹn trả" in out.stderr
     assert "Trần Thị Mai" not in out.stderr
-    out = tthc("compute", str(path), "--period", "Q3-2023")
-    assert out.returncode == 2 and "2023-Q3 (quý)" in out.stderr
+    out = tthc("compute", str(path), "--period", "Q5-2023")
+    assert out.returncode == 2 and "2023-Q3 hoặc Quý III/2023 (quý)" in out.stderr
 
 
 def test_compute_does_not_import_rendering_packages():

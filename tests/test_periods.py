@@ -25,7 +25,7 @@ def test_year_as_int_and_lowercase_quarter():
     assert parse_period("2023-q3").code == "2023-Q3"
 
 
-@pytest.mark.parametrize("bad", ["2023-Q5", "Q3/2023", "2023-09-30..2023-07-01",
+@pytest.mark.parametrize("bad", ["2023-Q5", "Q5/2023", "2023-09-30..2023-07-01",
                                  "2023-02-30..2023-03-01", ""])
 def test_bad_period_says_which_forms_are_accepted(bad):
     with pytest.raises(PeriodError, match="Kỳ báo cáo"):
@@ -42,3 +42,13 @@ def test_weeks_cover_the_period_from_mondays():
     w = weeks(parse_period("2023-Q3"))
     assert w[0] == date(2023, 6, 12) and w[0].weekday() == 0
     assert w[-1] <= date(2023, 9, 14) < w[-1] + timedelta(days=7)
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Q3/2023", "2023-Q3"), ("Quý III/2023", "2023-Q3"), ("quý 3 năm 2023", "2023-Q3"),
+    ("QUÝ IV/2023", "2023-Q4"), ("q1-2024", "2024-Q1"),
+    ("6 tháng đầu năm 2023", "2023-H1"), ("6 tháng cuối năm 2023", "2023-H2"),
+    ("Sáu tháng đầu năm 2023", "2023-H1"), ("năm 2023", "2023"), ("Năm 2023", "2023"),
+])
+def test_vietnamese_period_spellings(text, code):
+    assert parse_period(text).code == code

@@ -49,3 +49,36 @@ def test_bad_period_and_missing_data(params):
         load_spec(params(GOOD.replace("hs.csv", "khong-co.csv")))
     with pytest.raises(InputError, match="'unit.name'"):
         load_spec(params(GOOD.replace("name: UBND tỉnh Demo, ", "")))
+
+
+def test_vietnamese_thousands_separator_unquoted_is_refused_with_the_hint(params):
+    with pytest.raises(InputError) as err:
+        load_spec(params(GOOD + "figures: {tthc_total: 1.842, dvc_partial: 1.103}\n"))
+    msg = str(err.value)
+    assert "'figures.tthc_total'" in msg and "'figures.dvc_partial'" in msg  # both at once
+    assert 'YAML đọc 1.842 là số thập phân 1,842; viết 1842 hoặc "1.842"' in msg
+
+
+@pytest.mark.parametrize("raw,value", [('"1.842"', 1842), ('"1 842"', 1842), ("1842", 1842),
+                                       ('"12.345.678"', 12345678), ("7.0", 7)])
+def test_quoted_thousands_are_read_as_integers(params, raw, value):
+    spec = load_spec(params(GOOD + f"figures: {{received_total: {raw}}}\n"))
+    got = spec.figures["received_total"]
+    assert got == value and isinstance(got, int)
+
+
+def test_percent_figures_keep_decimals(params):
+    spec = load_spec(params(GOOD + 'figures: {review_rate: "27,3"}\n'))
+    assert spec.figures["review_rate"] == 27.3
+
+
+def test_every_problem_at_once_with_did_you_mean(params):
+    text = GOOD.replace("2023-Q3", "2023-Q9") + ("colour: red\nfigures: {recieved_total: 5, "
+                                                 "tthc_total: \"1,842\"}\ntext: {intr: x}\n")
+    with pytest.raises(InputError) as err:
+        load_spec(params(text))
+    msg = str(err.value)
+    assert "có 5 lỗi" in msg
+    assert "'period'" in msg and "'colour'" in msg and "'text.intr'" in msg
+    assert "Có phải là 'received_total'?" in msg and "Có phải là 'intro'?" in msg
+    assert "'figures.tthc_total': " not in msg or "cần là một số nguyên" in msg

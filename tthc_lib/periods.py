@@ -53,9 +53,34 @@ def _d(y: int, m: int, d: int) -> date:
     return date(y, m, d)
 
 
+_ROMAN_IN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+# Vietnamese spellings, matched on the folded text (no diacritics, lower case)
+_VI_QUARTER = re.compile(r"^(?:quy|q)\s*([1-4]|iv|i{1,3})\s*(?:/|-|nam)\s*(\d{4})$")
+_VI_HALF = re.compile(r"^(?:6|sau) thang (dau|cuoi)(?: nam)?\s*/?\s*(\d{4})$")
+_VI_YEAR = re.compile(r"^nam (\d{4})$")
+
+
+def _canonical_code(text: str) -> str:
+    """Return `2023-Q3` for "Q3/2023", "Quý III/2023", "quý 3 năm 2023"; `2023-H1` for
+    "6 tháng đầu năm 2023"; `2023` for "năm 2023"; other text unchanged."""
+    from .schema import fold
+
+    key = fold(text)
+    if m := _VI_QUARTER.match(key):
+        q = int(m[1]) if m[1].isdigit() else _ROMAN_IN[m[1]]
+        return f"{m[2]}-Q{q}"
+    if m := _VI_HALF.match(key):
+        return f"{m[2]}-H{1 if m[1] == 'dau' else 2}"
+    if m := _VI_YEAR.match(key):
+        return m[1]
+    return text
+
+
 def parse_period(text: str | int) -> Period:
-    """Return the Period for `2023-Q3`, `2023-H1`, `2023` or `2023-07-01..2023-09-30`."""
-    code = str(text).strip()
+    """Return the Period for `2023-Q3`, `2023-H1`, `2023` or `2023-07-01..2023-09-30`, or
+    their Vietnamese spellings (`Q3/2023`, `Quý III/2023`, `6 tháng đầu năm 2023`,
+    `năm 2023`)."""
+    code = _canonical_code(str(text).strip())
     if m := _QUARTER.match(code):
         y, q = int(m[1]), int(m[2])
         last_month = 3 * q
@@ -80,8 +105,9 @@ def parse_period(text: str | int) -> Period:
         label = f"từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
         return Period(code, start, end, label)
     raise PeriodError(
-        f"Kỳ báo cáo '{code}' không hợp lệ. Dùng một trong các dạng: 2023-Q3 (quý), "
-        "2023-H1 hoặc 2023-H2 (6 tháng), 2023 (năm), 2023-07-01..2023-09-30 (khoảng ngày)."
+        f"Kỳ báo cáo '{code}' không hợp lệ. Dùng một trong các dạng: 2023-Q3 hoặc Quý III/2023 "
+        "(quý), 2023-H1 hoặc 6 tháng đầu năm 2023 (6 tháng), 2023 hoặc năm 2023 (năm), "
+        "2023-07-01..2023-09-30 (khoảng ngày)."
     )
 
 

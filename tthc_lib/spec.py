@@ -24,6 +24,8 @@ text:                          # optional: the analyst's paragraphs, by section 
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -99,8 +101,54 @@ def _resolve(path: Path, data: str) -> Path:
     return (path.parent / p).resolve()
 
 
+def _suggest(key: str, known) -> str:
+    """Return " Có phải là 'x'?" for the closest known key, or ''."""
+    close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.7)
+    return f" Có phải là '{close[0]}'?" if close else ""
+
+
+_THOUSANDS = re.compile(r"^\d{1,3}(?:[. \u00a0]\d{3})+$|^\d+$")
+
+
+def figure_value(key: str, value, percent: bool):
+    """Return a typed figure as a number, or raise ValueError with the Vietnamese reason.
+    Counts are non-negative integers: YAML reads an unquoted 1.842 as the decimal 1,842,
+    so that is refused; a quoted "1.842" or "1 842" is 1842. Percentages may be decimals
+    ("27,3" or 27.3)."""
+    if isinstance(value, bool):
+        raise ValueError(f"cần là một số, gặp {value!r}.")
+    if isinstance(value, str):
+        text = value.strip()
+        if percent:
+            try:
+                value = float(text.replace("%", "").replace(",", ".").strip())
+            except ValueError:
+                raise ValueError(f"cần là một tỷ lệ phần trăm (ví dụ 27,3), gặp {value!r}."
+                                 ) from None
+        elif _THOUSANDS.match(text):
+            value = int(re.sub(r"[. \u00a0]", "", text))
+        else:
+            raise ValueError(f"cần là một số nguyên không âm (ví dụ 1842 hoặc \"1.842\"), gặp "
+                             f"{value!r}.")
+    if not isinstance(value, int | float):
+        raise ValueError(f"cần là một số, gặp {value!r}.")
+    if value < 0:
+        raise ValueError(f"không được âm, gặp {value}.")
+    if not percent and isinstance(value, float):
+        if not value.is_integer():
+            digits = repr(value).split(".")[1]
+            hint = repr(value).replace(".", "") if len(digits) == 3 else "số nguyên không " \
+                "có dấu chấm"
+            raise ValueError(f"YAML đọc {value!r} là số thập phân {str(value).replace('.', ',')}"
+                             f"; viết {hint} hoặc \"{value!r}\" (trong ngoặc kép) nếu đó là "
+                             "số có dấu chấm ngăn cách hàng nghìn.")
+        value = int(value)
+    return value
+
+
 def load_spec(path: str | Path) -> ReportSpec:
-    """Return the ReportSpec read from a params YAML; errors name the file and the key."""
+    """Return the ReportSpec read from a params YAML. Every problem is reported at once,
+    each naming the file and the key (and the closest known key for a misspelt one)."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"Không tìm thấy tệp tham số '{path}'.")
@@ -110,102 +158,131 @@ def load_spec(path: str | Path) -> ReportSpec:
         raise InputError(f"Tệp tham số '{path}' không phải YAML hợp lệ: {exc}") from None
     if not isinstance(raw, dict):
         raise InputError(f"Tệp tham số '{path}': cần một bảng khóa: giá trị ở cấp ngoài cùng.")
+    problems: list[str] = []
+
+    def bad(key: str, msg: str) -> None:
+        problems.append(str(_err(path, key, msg)))
+
     for key in raw:
         if key not in TOP_KEYS:
-            raise _err(path, str(key), f"không được hỗ trợ; các khóa hợp lệ: {sorted(TOP_KEYS)}.")
+            bad(str(key), f"không được hỗ trợ; các khóa hợp lệ: {sorted(TOP_KEYS)}."
+                + _suggest(key, TOP_KEYS))
     for key in ("unit", "period", "data"):
         if key not in raw:
-            raise _err(path, key, "bắt buộc nhưng chưa có.")
-    unit = raw["unit"]
-    if not isinstance(unit, dict):
-        raise _err(path, "unit", "cần là một bảng (slug, name, short_name).")
+            bad(key, "bắt buộc nhưng chưa có.")
+    unit = raw.get("unit") if isinstance(raw.get("unit"), dict) else {}
+    if "unit" in raw and not isinstance(raw["unit"], dict):
+        bad("unit", "cần là một bảng (slug, name, short_name).")
     for key in unit:
         if key not in UNIT_KEYS:
-            raise _err(path, f"unit.{key}", f"không được hỗ trợ; hợp lệ: {sorted(UNIT_KEYS)}.")
-    for key in REQUIRED_UNIT:
-        if not isinstance(unit.get(key), str) or not unit[key].strip():
-            raise _err(path, f"unit.{key}", "bắt buộc, cần là chuỗi không rỗng.")
-    try:
-        period = parse_period(raw["period"])
-    except PeriodError as exc:
-        raise _err(path, "period", str(exc)) from None
-    if not isinstance(raw["data"], str):
-        raise _err(path, "data", "cần là đường dẫn tệp dữ liệu (chuỗi).")
-    data = _resolve(path, raw["data"])
-    if not data.exists():
-        raise _err(path, "data", f"trỏ tới tệp không tồn tại: '{raw['data']}'. Chạy `tthc sample` "
-                   "để tạo dữ liệu mẫu, hoặc sửa đường dẫn.")
+            bad(f"unit.{key}", f"không được hỗ trợ; hợp lệ: {sorted(UNIT_KEYS)}."
+                + _suggest(key, UNIT_KEYS))
+    if "unit" in raw and isinstance(raw["unit"], dict):
+        for key in REQUIRED_UNIT:
+            if not isinstance(unit.get(key), str) or not unit[key].strip():
+                bad(f"unit.{key}", "bắt buộc, cần là chuỗi không rỗng.")
+        if unit.get("kind", "province") not in UNIT_KINDS:
+            bad("unit.kind", f"cần là một trong {', '.join(UNIT_KINDS)}, gặp "
+                f"{unit.get('kind')!r}.")
+    period = None
+    if "period" in raw:
+        try:
+            period = parse_period(raw["period"])
+        except PeriodError as exc:
+            bad("period", str(exc))
+    data = None
+    if "data" in raw:
+        if not isinstance(raw["data"], str):
+            bad("data", "cần là đường dẫn tệp dữ liệu (chuỗi).")
+        else:
+            data = _resolve(path, raw["data"])
+            if not data.exists():
+                bad("data", f"trỏ tới tệp không tồn tại: '{raw['data']}'. Chạy `tthc sample` để "
+                    "tạo dữ liệu mẫu, hoặc sửa đường dẫn.")
     figures = raw.get("figures") or {}
     if not isinstance(figures, dict):
-        raise _err(path, "figures", "cần là một bảng mã chỉ tiêu: số liệu.")
+        bad("figures", "cần là một bảng mã chỉ tiêu: số liệu.")
+        figures = {}
+    typed: dict[str, float] = {}
     for key, value in figures.items():
         if key not in REGISTRY:
-            raise _err(path, f"figures.{key}", f"không phải mã chỉ tiêu đã đăng ký; có: "
-                       f"{', '.join(sorted(REGISTRY))}.")
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise _err(path, f"figures.{key}", f"cần là một số, gặp {value!r}.")
-        if value < 0:
-            raise _err(path, f"figures.{key}", f"không được âm, gặp {value}.")
+            bad(f"figures.{key}", "không phải mã chỉ tiêu đã đăng ký (danh sách trong "
+                "tthc_lib/registry.py)." + _suggest(key, REGISTRY))
+            continue
+        try:
+            typed[key] = figure_value(key, value, REGISTRY[key].unit == "%")
+        except ValueError as exc:
+            bad(f"figures.{key}", str(exc))
     text = raw.get("text") or {}
     if not isinstance(text, dict):
-        raise _err(path, "text", "cần là một bảng khóa: đoạn văn (chuỗi).")
+        bad("text", "cần là một bảng khóa: đoạn văn (chuỗi).")
+        text = {}
     for key, value in text.items():
         if key not in TEXT_KEYS:
-            raise _err(path, f"text.{key}", f"không phải mục văn bản đã biết; có: "
-                       f"{', '.join(sorted(TEXT_KEYS))}.")
-        if not isinstance(value, str):
-            raise _err(path, f"text.{key}", f"cần là một đoạn văn (chuỗi), gặp {value!r}.")
-    missing = missing_required(figures, text)
-    if missing:
-        sec, fid = missing[0]
-        raise _err(path, f"figures.{fid}", f"bắt buộc khi báo cáo có mục '{sec.title}' "
-                   f"({REGISTRY[fid].label_vi}), nhưng chưa có.")
-    if unit.get("kind", "province") not in UNIT_KINDS:
-        raise _err(path, "unit.kind", f"cần là một trong {', '.join(UNIT_KINDS)}, gặp "
-                   f"{unit.get('kind')!r}.")
-    window = _window(path, raw.get("interconnected_window"))
-    previous = _previous(path, raw.get("previous"))
+            bad(f"text.{key}", f"không phải mục văn bản đã biết; có: "
+                f"{', '.join(sorted(TEXT_KEYS))}." + _suggest(key, TEXT_KEYS))
+        elif not isinstance(value, str):
+            bad(f"text.{key}", f"cần là một đoạn văn (chuỗi), gặp {value!r}.")
+    for sec, fid in missing_required(typed, text):
+        bad(f"figures.{fid}", f"bắt buộc khi báo cáo có mục '{sec.title}' "
+            f"({REGISTRY[fid].label_vi}), nhưng chưa có.")
+    window = previous = None
+    for key, fn in (("interconnected_window", _window), ("previous", _previous)):
+        try:
+            got = fn(path, raw.get(key))
+        except InputError as exc:
+            problems.append(str(exc))
+            continue
+        window, previous = (got, previous) if key == "interconnected_window" else (window, got)
     style = raw.get("style") or {}
     if not isinstance(style, dict) or set(style) - STYLE_KEYS:
-        raise _err(path, "style", f"chỉ nhận các khóa {sorted(STYLE_KEYS)}.")
+        bad("style", f"chỉ nhận các khóa {sorted(STYLE_KEYS)}.")
+        style = {}
     sheet = raw.get("sheet")
     if sheet is not None and not isinstance(sheet, str):
-        raise _err(path, "sheet", "cần là tên trang tính (chuỗi).")
+        bad("sheet", "cần là tên trang tính (chuỗi).")
     rules = {}
     for key in ("profile", "catalog", "policy"):
         value = raw.get(key)
         if value is None:
             continue
         if not isinstance(value, str):
-            raise _err(path, key, "cần là tên (ví dụ tt01) hoặc đường dẫn tệp (chuỗi).")
+            bad(key, "cần là tên (ví dụ tt01) hoặc đường dẫn tệp (chuỗi).")
+            continue
         as_path = _resolve(path, value)
         if key == "catalog" or value.endswith((".yaml", ".yml", ".csv")):
             if not as_path.exists():
-                raise _err(path, key, f"trỏ tới tệp không tồn tại: '{value}'.")
+                bad(key, f"trỏ tới tệp không tồn tại: '{value}'.")
+                continue
             rules[key] = as_path if key == "catalog" else str(as_path)
         else:
             rules[key] = value
-    _check_rules(path, rules)
+    problems += _check_rules(path, rules)
+    if problems:
+        head = f"Tệp tham số '{path}' có {len(problems)} lỗi:\n" if len(problems) > 1 else ""
+        raise InputError(head + "\n".join(problems), code="params")
     return ReportSpec(path=path, unit=Unit(**{k: str(v) for k, v in unit.items()}),
-                      period=period, data=data, sheet=sheet, figures=dict(figures),
+                      period=period, data=data, sheet=sheet, figures=typed,
                       text={k: str(v) for k, v in text.items()}, interconnected_window=window,
                       previous=previous, pad_small_numbers=bool(style.get("pad_small_numbers")),
                       raw=raw, **rules)
 
 
-def _check_rules(path: Path, rules: dict) -> None:
-    """Refuse an unknown profile or policy, or a bad catalogue, naming the key."""
+def _check_rules(path: Path, rules: dict) -> list[str]:
+    """Return a problem for an unknown profile or policy, or a bad catalogue."""
     from .catalog import load_catalog
     from .policy import load_policy
     from .profiles import load_profile
 
+    out = []
     for key, loader in (("profile", load_profile), ("policy", load_policy),
                         ("catalog", load_catalog)):
         if key in rules:
             try:
                 loader(rules[key])
             except InputError as exc:
-                raise _err(path, key, f"không hợp lệ: {exc}") from None
+                out.append(str(_err(path, key, f"không hợp lệ: {exc}")))
+    return out
 
 
 def _window(path: Path, raw) -> tuple[date, date] | None:
