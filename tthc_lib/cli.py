@@ -129,6 +129,23 @@ def _batch(args) -> int:
     return 0 if all(o.ok for o in outcomes) else 1
 
 
+def _params_new(args) -> int:
+    from .scaffold import write_params
+
+    out = write_params(args.unit, args.period, args.data, Path(args.out) if args.out else None,
+                       args.name, args.short_name)
+    print(f"{out}: mở tệp, bỏ dấu # ở các số liệu và đoạn văn cần dùng, rồi chạy "
+          f"`tthc report {out}`.")
+    return 0
+
+
+def _schema(args) -> int:
+    from .scaffold import json_schema
+
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    return 0
+
+
 def _rules_args(p) -> None:
     p.add_argument("--profile", help="hồ sơ nguồn: canonical, dvcqg, ds-tinh, igate-utc hoặc "
                    "tệp YAML (mặc định: nhận ra từ tiêu đề cột)")
@@ -156,6 +173,18 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--json", action="store_true", help="in JSON thay cho văn bản")
     _rules_args(i)
     i.set_defaults(func=_inspect)
+    pa = sub.add_parser("params", help="tệp tham số của một đơn vị")
+    psub = pa.add_subparsers(dest="params_command", required=True)
+    pn = psub.add_parser("new", help="tạo tệp tham số mới có chú thích mọi khóa và số liệu")
+    pn.add_argument("unit", help="mã đơn vị (tên thư mục), ví dụ yen-bai")
+    pn.add_argument("period", help="kỳ báo cáo, ví dụ 2023-Q3 hoặc Quý III/2023")
+    pn.add_argument("--data", required=True, help="tệp hồ sơ của kỳ")
+    pn.add_argument("--name", help="cơ quan báo cáo, ví dụ 'UBND tỉnh Yên Bái'")
+    pn.add_argument("--short-name", help="tên dùng trong câu, ví dụ 'tỉnh Yên Bái'")
+    pn.add_argument("--out", help="đường dẫn tệp (mặc định params/<đơn vị>/<kỳ>.yaml)")
+    pn.set_defaults(func=_params_new)
+    sc = sub.add_parser("schema", help="in JSON Schema của tệp tham số (cho trình soạn thảo)")
+    sc.set_defaults(func=_schema)
     s = sub.add_parser("sample", help="tạo dữ liệu hồ sơ mẫu (mặc định: mọi mẫu đi kèm)")
     s.add_argument("keys", nargs="*", help="mẫu cần tạo, ví dụ bac-giang-2023-Q3")
     s.add_argument("--out", help="thư mục ghi (mặc định: data/samples)")
