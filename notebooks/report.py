@@ -26,9 +26,6 @@ rep = build_report(params_path, strict=strict)
 show.html(rep.title_html())
 
 # %%
-show.html(rep.quality_html())
-
-# %%
 show.html(rep.intro_html() + rep.sections_html("impact", "appraisal", "publication"))
 
 # %%
@@ -66,7 +63,7 @@ show.html(rep.sections_html("communication", "inspection", "other", "assessment"
                             "directions", "recommendations") + rep.closing_html())
 
 # %%
-show.html(rep.provenance_html())
+show.html(rep.annex_html())
 
 # %%
 if stage_dir:

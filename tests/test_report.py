@@ -108,6 +108,11 @@ def test_pdf_is_a4_with_the_numbers_and_vietnamese_text(rendered):
                    "Trang 1/", "Biểu số II.06c/VPCP/KSTT"):
         assert needle in text, needle
     assert "file://" not in text and "report.html" not in text  # no browser header/footer
+    # ready to sign: a number line, the title block, then the annex for the analyst
+    assert "Số:" in text and "/BC-UBND" in text
+    assert text.index("Tình hình, kết quả giải quyết TTHC") < text.index(
+        "PHỤ LỤC: CHẤT LƯỢNG DỮ LIỆU")
+    assert text.index("PHỤ LỤC") < text.index("Chất lượng dữ liệu và kiểm tra số liệu")
 
 
 def test_xlsx_form_ii06_matches_tthc_compute(rendered, bac_giang_csv):

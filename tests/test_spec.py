@@ -82,3 +82,21 @@ def test_every_problem_at_once_with_did_you_mean(params):
     assert "'period'" in msg and "'colour'" in msg and "'text.intr'" in msg
     assert "Có phải là 'received_total'?" in msg and "Có phải là 'intro'?" in msg
     assert "'figures.tthc_total': " not in msg or "cần là một số nguyên" in msg
+
+
+def test_document_params_number_date_signer_and_annex(params):
+    from tthc_lib.report import build_report
+
+    rep = build_report(params(GOOD.replace("name: UBND tỉnh Demo,", "name: UBND tỉnh Demo, "
+                                           "signer: KT. CHỦ TỊCH / PHÓ CHỦ TỊCH, signer_name: "
+                                           "Nguyễn Văn A,")
+                              + "report_date: 2023-09-20\nnumber: 125/BC-UBND\n"))
+    title = rep.title_html()
+    assert "Số: 125/BC-UBND" in title and "ngày 20 tháng 09 năm 2023" in title
+    assert "&hellip;&hellip;&hellip;, ngày" in title  # the place line even without a place
+    assert "Nguyễn Văn A" in rep.closing_html()
+    assert "PHỤ LỤC" in rep.annex_html() and "Chất lượng dữ liệu" in rep.annex_html()
+    plain = build_report(params(GOOD + "style: {annex: false}\n"))
+    assert plain.annex_html() == "" and "/BC-UBND" in plain.title_html()
+    with pytest.raises(InputError, match="'report_date'"):
+        load_spec(params(GOOD + "report_date: hôm nay\n"))

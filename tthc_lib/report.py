@@ -78,10 +78,19 @@ class Report:
 
     # ------------------------------------------------------------------ HTML parts
     def title_html(self) -> str:
-        g = self.generated_at
+        g = self.spec.report_date or self.generated_at.date()
         return render("title.html.j2", **self._ctx(
             scope_phrase=self.spec.unit.title_phrase, place=self.spec.unit.place,
+            number=self.spec.number, short_org=_number_suffix(self.spec.unit.name),
             today=f"{g:%d} tháng {g:%m} năm {g:%Y}"))
+
+    def annex_html(self) -> str:
+        """Return the annex after the signature: data quality and how the report was made
+        (for the analyst; `style: {annex: false}` leaves it out)."""
+        if not self.spec.annex:
+            return ""
+        return ('<section class="annex"><h2>PHỤ LỤC: CHẤT LƯỢNG DỮ LIỆU VÀ CÁCH LẬP BÁO CÁO'
+                '</h2>' + self.quality_html() + self.provenance_html() + "</section>")
 
     def quality_html(self) -> str:
         ds, r = self.dataset, self.run
@@ -265,6 +274,17 @@ class Report:
         n = self.results.indicators
         return {k: n[k] for k in ("received_total", "resolved_total", "on_time_rate",
                                   "online_rate")}
+
+
+def _number_suffix(org: str) -> str:
+    """Return the issuing body's abbreviation for the number line (UBND, STP, …)."""
+    from .schema import fold
+
+    key = fold(org)
+    if key.startswith(("ubnd", "uy ban nhan dan")):
+        return "UBND"
+    words = [w for w in org.split() if w[:1].isupper()]
+    return "".join(w[0] for w in words[:4]) or "UBND"
 
 
 def _window(ds: Dataset, r: Run, spec: ReportSpec) -> dict:

@@ -8,13 +8,17 @@ unit:
   scope: toàn tỉnh             # optional: names the whole unit in section I.6
   title_scope: trên địa bàn tỉnh Bắc Giang   # optional: closes the title
   place: Bắc Giang             # optional: place before the date on the title block
-  signer: KT. CHỦ TỊCH / PHÓ CHỦ TỊCH   # optional
+  signer: KT. CHỦ TỊCH / PHÓ CHỦ TỊCH   # optional: the title block, lines split at /
+  signer_name: Nguyễn Văn A    # optional: who signs
 period: 2023-Q3                # 2023-Q3, 2023-H1, 2023, or 2023-07-01..2023-09-30
 data: data/samples/bac-giang-2023-Q3.csv   # relative to the params file or the project
 sheet: null                    # optional: the XLSX sheet to read
 profile: null                  # optional: source profile name or YAML (detected from headers)
 catalog: null                  # optional: agency → level, procedure → field (YAML or CSV)
 policy: tt01                   # optional: status policy name or YAML (tt01, dates-only, opencps)
+report_date: 2023-09-20        # optional: the document's date (default: today)
+number: 125/BC-UBND            # optional: the document number (blank line to fill by hand)
+style: {annex: true}           # optional: data quality + provenance as an annex (false: omit)
 figures:                       # optional: figures as published / typed by the analyst,
   received_total: 177681       # keyed by indicator id; checked against the data
 text:                          # optional: the analyst's paragraphs, by section key
@@ -38,11 +42,11 @@ from .registry import REGISTRY
 from .sections import TEXT_KEYS, missing_required
 
 TOP_KEYS = {"unit", "period", "data", "sheet", "figures", "text", "interconnected_window",
-            "previous", "style", "profile", "catalog", "policy"}
-UNIT_KEYS = {"slug", "name", "short_name", "signer", "place", "scope", "title_scope", "kind",
-             "groups_label"}
+            "previous", "style", "profile", "catalog", "policy", "report_date", "number"}
+UNIT_KEYS = {"slug", "name", "short_name", "signer", "signer_name", "place", "scope",
+             "title_scope", "kind", "groups_label"}
 UNIT_KINDS = ("province", "department")
-STYLE_KEYS = {"pad_small_numbers"}
+STYLE_KEYS = {"pad_small_numbers", "annex"}
 REQUIRED_UNIT = ("slug", "name", "short_name")
 
 
@@ -52,6 +56,7 @@ class Unit:
     name: str
     short_name: str
     signer: str = ""
+    signer_name: str = ""  # the person who signs, under the title block
     place: str = ""
     kind: str = "province"  # province | department (a department shows both I.6 views)
     groups_label: str = ""  # department: "02 lĩnh vực nhóm TTHC liên thông do Sở quản lý"
@@ -85,6 +90,9 @@ class ReportSpec:
     profile: str | None = None  # a shipped profile's name or a resolved YAML path
     catalog: Path | None = None
     policy: str = "tt01"
+    report_date: date | None = None  # the document's date (default: the day it is made)
+    number: str = ""  # the document number, e.g. "125/BC-UBND"
+    annex: bool = True  # data quality and provenance after the signature, as an annex
 
 
 def _err(path: Path, key: str, msg: str) -> InputError:
@@ -258,6 +266,17 @@ def load_spec(path: str | Path) -> ReportSpec:
         else:
             rules[key] = value
     problems += _check_rules(path, rules)
+    report_date = raw.get("report_date")
+    if report_date is not None and not isinstance(report_date, date):
+        try:
+            report_date = date.fromisoformat(str(report_date))
+        except ValueError:
+            bad("report_date", f"cần là ngày dạng 2023-09-20, gặp {report_date!r}.")
+            report_date = None
+    number = raw.get("number", "")
+    if not isinstance(number, str | int):
+        bad("number", "cần là số hiệu văn bản, ví dụ \"125/BC-UBND\".")
+        number = ""
     if problems:
         head = f"Tệp tham số '{path}' có {len(problems)} lỗi:\n" if len(problems) > 1 else ""
         raise InputError(head + "\n".join(problems), code="params")
@@ -265,7 +284,8 @@ def load_spec(path: str | Path) -> ReportSpec:
                       period=period, data=data, sheet=sheet, figures=typed,
                       text={k: str(v) for k, v in text.items()}, interconnected_window=window,
                       previous=previous, pad_small_numbers=bool(style.get("pad_small_numbers")),
-                      raw=raw, **rules)
+                      raw=raw, report_date=report_date, number=str(number or ""),
+                      annex=bool(style.get("annex", True)), **rules)
 
 
 def _check_rules(path: Path, rules: dict) -> list[str]:
