@@ -52,7 +52,8 @@ def test_html_has_the_seed_numbers_charts_and_checks(rendered):
                  "Quý III/2023", "Biểu số II.06c/VPCP/KSTT", "Đất đai"):
         assert text in html, text
     assert "169.959 ≠ 149.640 + 20.311 = 169.951" in html  # the seed's own inconsistency
-    assert html.count("data:image/png;base64,") >= 3
+    assert len(re.findall(r"<svg [^>]*role=\"img\"", html)) >= 3  # charts as SVG, with alt
+    assert "aria-label=\"Tỷ lệ giải quyết đúng hạn theo lĩnh vực" in html
     assert "<script" not in html.lower()
     assert not re.search(r"(src|href)=\"https?://", html)  # renders offline
     assert "params_path" not in html and "build_report" not in html  # no code cells

@@ -115,5 +115,15 @@ def test_previous_period_comparison(tmp_path):
     p.write_text("unit: {slug: d, name: UBND tỉnh D, short_name: tỉnh D}\nperiod: 2023-Q3\n"
                  "data: q3.csv\nprevious: {data: q2.csv, period: 2023-Q2}\n", encoding="utf-8")
     html = build_report(p).section_html("assessment")
-    assert "So với Quý II/2023" in html and "giảm 1 hồ sơ (-50,0%)" in html
-    assert "tăng 50,0 điểm phần trăm (50,0% → 100,0%)" in html
+    results, shortcomings = html.split("Tồn tại, hạn chế")
+    assert "So với Quý II/2023" in results and "giảm 1 hồ sơ (50,0%)" in results
+    assert "tăng 50,0 điểm phần trăm (50,0% → 100,0%)" in results  # an improvement
+    assert "tỷ lệ hồ sơ trực tuyến không đổi" in results  # never "giảm 0,0 điểm"
+    assert "So với" not in shortcomings
+    # the other way round: a fall in the on-time rate is a shortcoming
+    write_csv(tmp_path / "q2.csv", [dossier("A", "2023-04-01", "2023-04-05", "2023-04-04")])
+    write_csv(tmp_path / "q3.csv", [dossier("C", "2023-07-01", "2023-07-05", "2023-07-04"),
+                                    dossier("D", "2023-07-01", "2023-07-05", "2023-07-09")])
+    html = build_report(p).section_html("assessment")
+    results, shortcomings = html.split("Tồn tại, hạn chế")
+    assert "tỷ lệ giải quyết đúng hạn giảm 50,0 điểm phần trăm" in shortcomings

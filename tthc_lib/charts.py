@@ -20,9 +20,35 @@ from .schema import LEVEL_LABELS  # noqa: E402
 COLORS = {"early": "#2e7d32", "on_time": "#81c784", "late": "#c62828",
           "online": "#1565c0", "offline": "#f9a825", "bar": "#455a64", "bad": "#c62828"}
 matplotlib.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9,
-                            "svg.hashsalt": "tthc", "axes.spines.top": False,
-                            "axes.spines.right": False})
+                            "svg.hashsalt": "tthc", "svg.fonttype": "none",  # text stays text
+                            "axes.spines.top": False, "axes.spines.right": False})
 VN_NUMBER = FuncFormatter(lambda x, _pos: fmt.number(x))
+PERCENT = FuncFormatter(lambda x, _p: fmt.percent(x, 0))
+
+
+def _label(ax, x: float, y: float, text: str) -> None:
+    """Write a value just right of a bar's end (an offset, not spaces: SVG drops those)."""
+    ax.annotate(text, (x, y), xytext=(3, 0), textcoords="offset points", va="center",
+                fontsize=8)
+
+
+def _titled(fig: Figure, title: str, note: str = "") -> None:
+    """Put the title (and a grey note) at the figure's top left, above the axes, so that a
+    long title is never clipped by long bar labels; lay the axes out below it."""
+    fig.suptitle(title, x=0.01, y=0.99, ha="left", va="top", fontweight="bold", fontsize=10)
+    if note:
+        fig.text(0.01, 0.99 - 0.22 / fig.get_figheight(), note, ha="left", va="top",
+                 fontsize=8, color="#555")
+    top = 1 - (0.5 if note else 0.32) / fig.get_figheight()
+    fig.tight_layout(rect=(0, 0, 1, top))
+    fig.alt = title + (f" ({note})" if note else "")
+
+
+def _rate_axis(ax) -> None:
+    """A rate axis always runs from 0 to 100% (room on the right for the value labels)."""
+    ax.set_xlim(0, 130)
+    ax.set_xticks(range(0, 101, 20))
+    ax.xaxis.set_major_formatter(PERCENT)
 
 
 def timeliness_by_level(results: Results) -> Figure:
@@ -40,14 +66,13 @@ def timeliness_by_level(results: Results) -> Figure:
         left = [a + b for a, b in zip(left, vals, strict=True)]
     for y, lv in enumerate(levels[::-1]):
         v = results.by_level[lv]
-        ax.text(left[y], y, f"  {fmt.number(v['resolved_total'])} hồ sơ, đúng hạn "
-                f"{fmt.percent(v['on_time_rate'])}", va="center", fontsize=8)
+        _label(ax, left[y], y, f"{fmt.number(v['resolved_total'])} hồ sơ, đúng hạn "
+               f"{fmt.percent(v['on_time_rate'])}")
     ax.xaxis.set_major_formatter(VN_NUMBER)
     ax.set_xlim(0, max(left + [1]) * 1.45)
-    ax.set_title("Hồ sơ đã giải quyết theo cấp và thời hạn", loc="left", fontweight="bold")
     ax.legend(ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False,
               fontsize=8)
-    fig.tight_layout()
+    _titled(fig, "Hồ sơ đã giải quyết theo cấp và thời hạn")
     return fig
 
 
@@ -60,17 +85,13 @@ def on_time_rate_by_field(results: Results, top: int = 15) -> Figure:
     ax = fig.add_subplot()
     names = [r[0] for r in rows][::-1]
     rates = [r[1] for r in rows][::-1]
-    worst = min(rates) if rates else 0
     colors = [COLORS["bad"] if r < 99.0 else COLORS["bar"] for r in rates]
     ax.barh(names, rates, color=colors)
     for y, (rate, n) in enumerate(zip(rates, [r[2] for r in rows][::-1], strict=True)):
-        ax.text(rate, y, f" {fmt.percent(rate)} ({fmt.number(n)})", va="center", fontsize=8)
-    ax.set_xlim(max(0, min(worst - 2, 95)), 101.5)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: fmt.percent(x, 0)))
-    ax.set_title("Tỷ lệ giải quyết đúng hạn theo lĩnh vực\n", loc="left", fontweight="bold")
-    ax.text(0, 1.02, "thấp nhất ở trên; màu đỏ: dưới 99%; trong ngoặc: số hồ sơ đã giải quyết",
-            transform=ax.transAxes, fontsize=8, color="#555")
-    fig.tight_layout()
+        _label(ax, rate, y, f"{fmt.percent(rate)} ({fmt.number(n)})")
+    _rate_axis(ax)
+    _titled(fig, "Tỷ lệ giải quyết đúng hạn theo lĩnh vực",
+            "thấp nhất ở trên; màu đỏ: dưới 99%; trong ngoặc: số hồ sơ đã giải quyết")
     return fig
 
 
@@ -86,13 +107,25 @@ def intake_by_week(results: Results) -> Figure:
     ax.yaxis.set_major_formatter(VN_NUMBER)
     ax.xaxis.set_major_formatter(FuncFormatter(
         lambda x, _p: matplotlib.dates.num2date(x).strftime("%d/%m")))
-    ax.set_title("Hồ sơ mới tiếp nhận theo tuần\n", loc="left", fontweight="bold")
-    ax.text(0, 1.02, "mỗi điểm là một tuần, tính từ thứ Hai; tuần đầu và tuần cuối không trọn kỳ",
-            transform=ax.transAxes, fontsize=8, color="#555")
     ax.legend(frameon=False, fontsize=8)
     ax.set_ylim(bottom=0)
-    fig.tight_layout()
+    _titled(fig, "Hồ sơ mới tiếp nhận theo tuần",
+            "mỗi điểm là một tuần, tính từ thứ Hai; tuần đầu và tuần cuối không trọn kỳ")
     return fig
+
+
+def svg(fig: Figure) -> str:
+    """Return the figure as SVG text (deterministic; text stays searchable), with a
+    Vietnamese <title> for screen readers."""
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    text = buf.getvalue()
+    text = text[text.index("<svg"):]  # no XML prolog or DOCTYPE inside HTML
+    alt = getattr(fig, "alt", "Biểu đồ")
+    safe = alt.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    head_end = text.index(">") + 1
+    return (text[:head_end].replace("<svg", f'<svg role="img" aria-label="{safe}"', 1)
+            + f"<title>{safe}</title>" + text[head_end:])
 
 
 def png(fig: Figure) -> bytes:
@@ -109,14 +142,13 @@ def _bars(title: str, labels: list[str], values: list[float], note: str = "",
     ax.barh(labels[::-1], values[::-1], color=COLORS["bar"])
     show = (lambda v: fmt.percent(v)) if percent else fmt.number
     for y, v in enumerate(values[::-1]):
-        ax.text(v, y, f" {show(v)}", va="center", fontsize=8)
-    ax.set_xlim(0, max(values + [1]) * 1.2)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: fmt.percent(x, 0)) if percent
-                                 else VN_NUMBER)
-    ax.set_title(title + ("\n" if note else ""), loc="left", fontweight="bold")
-    if note:
-        ax.text(0, 1.02, note, transform=ax.transAxes, fontsize=8, color="#555")
-    fig.tight_layout()
+        _label(ax, v, y, show(v))
+    if percent:
+        _rate_axis(ax)
+    else:
+        ax.set_xlim(0, max(values + [1]) * 1.2)
+        ax.xaxis.set_major_formatter(VN_NUMBER)
+    _titled(fig, title, note)
     return fig
 
 

@@ -214,23 +214,38 @@ class Report:
         if self.previous is not None:
             a, b = self.previous.indicators, self.results.indicators
 
-            def change(key, rate=False):
+            def change(key, label, rate=False, up_is_better=None):
                 if a[key] is None or b[key] is None:
-                    return "không so sánh được"
-                if rate:
-                    d = b[key] - a[key]
-                    return f"{'tăng' if d >= 0 else 'giảm'} {fmt.decimal(abs(d))} điểm phần " \
-                           f"trăm ({fmt.percent(a[key])} → {fmt.percent(b[key])})"
+                    return None
                 d = b[key] - a[key]
-                pct = f" ({fmt.percent(100.0 * d / a[key])})" if a[key] else ""
-                return f"{'tăng' if d >= 0 else 'giảm'} {fmt.number(abs(d))} hồ sơ{pct}"
+                if (round(d, 1) if rate else d) == 0:
+                    return {"text": f"{label} không đổi", "better": None}
+                way = "tăng" if d > 0 else "giảm"
+                if rate:
+                    text = (f"{label} {way} {fmt.decimal(abs(d))} điểm phần trăm "
+                            f"({fmt.percent(a[key])} → {fmt.percent(b[key])})")
+                else:
+                    pct = f" ({fmt.percent(100.0 * abs(d) / a[key])})" if a[key] else ""
+                    text = f"{label} {way} {fmt.number(abs(d))} hồ sơ{pct}"
+                better = None if up_is_better is None else (d > 0) == up_is_better
+                return {"text": text, "better": better}
 
+            items = [c for c in (
+                change("received_total", "tổng số hồ sơ tiếp nhận"),
+                change("on_time_rate", "tỷ lệ giải quyết đúng hạn", True, True),
+                change("online_rate", "tỷ lệ hồ sơ trực tuyến", True, True),
+                change("pending_overdue", "số hồ sơ đang giải quyết quá hạn",
+                       up_is_better=False)) if c]
             prev = {"label": self.previous.period.label_vi,
-                    "received_change": change("received_total"),
-                    "on_time_change": change("on_time_rate", rate=True),
-                    "online_change": change("online_rate", rate=True)}
+                    "good": [c["text"] for c in items if c["better"] is not False],
+                    "bad": [c["text"] for c in items if c["better"] is False]}
+        told = self.spec.text
+        stated = {"results": fmt.percent(self.results.indicators["on_time_rate"]) in
+                  told.get("assessment_results", ""),
+                  "late": fmt.number(self.results.indicators["resolved_late"]) in
+                  told.get("assessment_shortcomings", "")}
         return {"late_total": late_total, "late_fields": fields, "late_agencies": agencies,
-                "previous": prev}
+                "previous": prev, "stated": stated}
 
     def ii06_html(self) -> str:
         return render("ii06_table.html.j2", rows=ii06_rows(self.results),

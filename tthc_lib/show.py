@@ -1,11 +1,11 @@
 """Display helpers for notebooks: turn the library's HTML fragments and figures into
-Jupyter outputs (HTML and embedded PNG)."""
+Jupyter outputs (HTML, and charts as inline SVG with Vietnamese alt text)."""
 
 from __future__ import annotations
 
-from IPython.display import HTML, Image
+from IPython.display import HTML
 
-from .charts import png
+from .charts import svg
 
 
 def html(fragment: str) -> HTML:
@@ -13,9 +13,9 @@ def html(fragment: str) -> HTML:
     return HTML(fragment)
 
 
-def chart(fig) -> Image:
-    """Return a PNG output for a matplotlib Figure (embedded in the exported HTML)."""
-    return Image(data=png(fig), format="png")
+def chart(fig) -> HTML:
+    """Return an HTML output holding the figure as SVG (crisp on a phone, searchable)."""
+    return HTML(f'<figure class="chart">{svg(fig)}</figure>')
 
 
 def charts(figs) -> None:
