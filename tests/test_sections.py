@@ -93,7 +93,6 @@ def test_missing_optional_section_leaves_no_heading(tmp_path):
 
 
 @pytest.mark.parametrize("yaml_extra,key", [
-    ("figures: {fb_new: 3}\n", "figures.fb_carried"),  # a present section's required figure
     ("text: {ghi_chu: x}\n", "text.ghi_chu"),
     ("unit_kind: x\n", "unit_kind"),
     ("interconnected_window: {start: 2023-08-31, end: 2023-07-10}\n", "interconnected_window"),
@@ -127,3 +126,24 @@ def test_previous_period_comparison(tmp_path):
     html = build_report(p).section_html("assessment")
     results, shortcomings = html.split("Tồn tại, hạn chế")
     assert "tỷ lệ giải quyết đúng hạn giảm 50,0 điểm phần trăm" in shortcomings
+
+
+@pytest.mark.parametrize("fid", sorted({f for s in SECTIONS for f in s.figures
+                                        if f != "interconnected_window_total"}))
+def test_a_section_given_one_figure_shows_it_and_names_what_is_missing(tmp_path, fid):
+    from tthc_lib import fmt
+    from tthc_lib.registry import REGISTRY
+
+    write_csv(tmp_path / "hs.csv", [dossier("A", "2023-07-01", "2023-07-05")])
+    p = tmp_path / "p.yaml"
+    p.write_text("unit: {slug: d, name: UBND tỉnh D, short_name: tỉnh D}\nperiod: 2023-Q3\n"
+                 f"data: hs.csv\nfigures: {{{fid}: 1234}}\n", encoding="utf-8")
+    rep = build_report(p)  # never a section that then demands figures
+    section = next(s for s in SECTIONS if fid in s.figures)
+    html = rep.section_html(section.key)
+    assert section.title in html  # present, with its heading
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert fmt.number(1234) in text or fmt.percent(1234) in text, fid  # and the figure
+    if any(f not in (fid,) for f in section.required):
+        assert "Chưa báo cáo" in html
+        assert REGISTRY[section.required[-1]].label_vi[1:] in html or fid in section.required

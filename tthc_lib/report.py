@@ -45,6 +45,14 @@ def tool_version() -> str:
         return "dev"
 
 
+class Figures(dict):
+    """The typed figures as templates see them: a figure not typed reads as None ("–"),
+    never as an error or a 0; `'x' in f` still tells whether it was typed."""
+
+    def __missing__(self, key):
+        return None
+
+
 @dataclass
 class Report:
     """Everything the document shows, computed once."""
@@ -68,7 +76,8 @@ class Report:
         text = defaultdict(str, {k: "" for k in TEXT_KEYS} | self.spec.text)
         return {"unit": self.spec.unit, "period_label": p.label_vi, "start": fmt.day(p.start),
                 "end": fmt.day(p.end), "t": text, "n": self.results.indicators,
-                "f": self.figures, "published": defaultdict(lambda: None, self.spec.figures),
+                "f": Figures(self.figures),
+                "published": defaultdict(lambda: None, self.spec.figures),
                 "pad": self.spec.pad_small_numbers, **extra}
 
     def present_sections(self, part: str | None = None) -> list:
@@ -175,7 +184,50 @@ class Report:
             extra["absent"] = [label for ind, label in ONLINE_ITEMS if n.get(ind) is None]
         if key == "assessment":
             extra |= self._assessment_ctx()
-        return render(section.template, **self._ctx(**extra))
+        missing = [f for f in section.required if f not in self.spec.figures]
+        if missing:  # honest: show what was given, say what was not
+            return render("s_figures.html.j2", **self._ctx(**extra, **self._partial(section)))
+        html = render(section.template, **self._ctx(**extra))
+        return self._with_leftovers(section, html)
+
+    def _with_leftovers(self, section, html: str) -> str:
+        """Add, before the form line, every typed figure of the section that its template
+        did not print (a figure given is never silently dropped)."""
+        import re
+
+        text = re.sub(r"<[^>]+>", " ", html)
+        def printed(g: dict) -> bool:
+            if g["bare"] in ("0", "00") and "Không" in text:  # templates write 0 as "Không"
+                return True
+            return bool(re.search(rf"(?<![\d.,]){re.escape(g['bare'])}(?![\d]|,\d)", text))
+
+        left = [g for g in self._partial(section)["given_by_id"] if g and not printed(g)]
+        if not left:
+            return html
+        extra = "".join(f"<p>- {g['label']}: {g['value']}.</p>\n" for g in left)
+        mark = html.rfind('<p class="source">')
+        at = mark if mark >= 0 else html.rfind("</section>")
+        return html[:at] + extra + html[at:]
+
+    def _partial(self, section) -> dict:
+        """Return the typed figures of a section (label, value as printed) and the labels
+        of its core figures that were not reported."""
+        from .registry import REGISTRY
+
+        def shown(fid: str) -> dict | None:
+            if fid not in self.spec.figures or fid not in REGISTRY:
+                return None
+            ind, v = REGISTRY[fid], self.figures.get(fid, self.spec.figures.get(fid))
+            bare = fmt.percent(v) if ind.unit == "%" else \
+                fmt.number(v, pad=self.spec.pad_small_numbers)
+            return {"label": ind.label_vi, "bare": bare,
+                    "value": bare if ind.unit == "%" else f"{bare} {ind.unit}"}
+
+        by_id = [shown(f) for f in section.figures]
+        absent = [REGISTRY[f].label_vi[0].lower() + REGISTRY[f].label_vi[1:]
+                  for f in section.required if f not in self.spec.figures]
+        return {"given": [g for g in by_id if g], "not_reported": absent,
+                "given_by_id": by_id}
 
     def sections_html(self, *keys: str) -> str:
         """Return the HTML of several sections, in the order given."""

@@ -1,8 +1,9 @@
 """The report's sections, declared once: template, form, figures, required figures, text keys.
 
 A section appears when the data or the params YAML give it something to say (typed
-figures or analyst text); otherwise it is left out with no empty heading. When it appears,
-its required figures must be typed.
+figures or analyst text); otherwise it is left out with no empty heading. When some of its
+core (`required`) figures are not typed, it shows the figures it was given and names the
+ones not reported, instead of its full template.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("review", "Rà soát, đơn giản hóa TTHC", "s_review.html.j2", "I", "II.04b/VPCP/KSTT",
             ("review_planned", "review_reviewed", "review_proposed", "review_approved",
              "review_rejected", "review_no_proposal", "review_rate_base"),
-            required=("review_proposed",), text_keys=("review", "review_more")),
+            required=("review_reviewed", "review_proposed"), text_keys=("review", "review_more")),
     Section("feedback", "Tiếp nhận, xử lý phản ánh, kiến nghị về quy định, TTHC",
             "s_feedback.html.j2", "I", "II.05b/VPCP/KSTT",
             ("fb_new", "fb_carried", "fb_on_regulations", "fb_on_behaviour", "fb_processed",
@@ -86,10 +87,3 @@ def present(section: Section, figures: dict, text: dict) -> bool:
     """Return True when the section has something to show."""
     return (section.always or any(f in figures for f in section.figures)
             or any(text.get(k, "").strip() for k in section.text_keys))
-
-
-def missing_required(figures: dict, text: dict) -> list[tuple[Section, str]]:
-    """Return (section, figure id) for each required figure of a present section that is
-    not typed."""
-    return [(s, f) for s in SECTIONS if present(s, figures, text)
-            for f in s.required if f not in figures]

@@ -39,7 +39,7 @@ import yaml
 from .errors import InputError
 from .periods import Period, PeriodError, parse_period
 from .registry import REGISTRY
-from .sections import TEXT_KEYS, missing_required
+from .sections import TEXT_KEYS
 
 TOP_KEYS = {"unit", "period", "data", "sheet", "figures", "text", "interconnected_window",
             "previous", "style", "profile", "catalog", "policy", "report_date", "number"}
@@ -231,9 +231,6 @@ def load_spec(path: str | Path) -> ReportSpec:
                 f"{', '.join(sorted(TEXT_KEYS))}." + _suggest(key, TEXT_KEYS))
         elif not isinstance(value, str):
             bad(f"text.{key}", f"cần là một đoạn văn (chuỗi), gặp {value!r}.")
-    for sec, fid in missing_required(typed, text):
-        bad(f"figures.{fid}", f"bắt buộc khi báo cáo có mục '{sec.title}' "
-            f"({REGISTRY[fid].label_vi}), nhưng chưa có.")
     window = previous = None
     for key, fn in (("interconnected_window", _window), ("previous", _previous)):
         try:
