@@ -54,3 +54,11 @@ def test_schema_covers_the_bundled_params():
     out = subprocess.run([sys.executable, "-m", "tthc_lib.cli", "schema"], capture_output=True,
                          text=True)
     assert json.loads(out.stdout)["required"] == ["unit", "period", "data"]
+
+
+def test_schema_and_scaffold_know_every_key_the_validator_knows():
+    from tthc_lib.scaffold import UNIT_HELP
+    from tthc_lib.spec import TOP_KEYS, UNIT_KEYS
+
+    props = json_schema()["properties"]
+    assert set(props) == TOP_KEYS and set(UNIT_HELP) == UNIT_KEYS

@@ -344,14 +344,22 @@ class Report:
 
 
 def _number_suffix(org: str) -> str:
-    """Return the issuing body's abbreviation for the number line (UBND, STP, …)."""
+    """Return the issuing body's abbreviation for the number line: UBND for a people's
+    committee, else the initials of its name before the province (Sở Tư pháp → STP)."""
     from .schema import fold
 
     key = fold(org)
     if key.startswith(("ubnd", "uy ban nhan dan")):
         return "UBND"
-    words = [w for w in org.split() if w[:1].isupper()]
-    return "".join(w[0] for w in words[:4]) or "UBND"
+    words = []
+    for w in org.split():
+        if fold(w) in ("tinh", "thanh"):
+            break
+        words.append(w)
+    from .schema import strip_accents
+
+    return "".join(strip_accents(w[0]).upper() for w in words
+                   if w[:1].isalpha() and fold(w) not in ("va", "cua")) or "UBND"
 
 
 def _window(ds: Dataset, r: Run, spec: ReportSpec) -> dict:

@@ -23,6 +23,7 @@ UNIT_HELP = {
     "title_scope": "phần cuối tên báo cáo (ví dụ trên địa bàn tỉnh …)",
     "place": "địa danh trước ngày tháng",
     "signer": "khối chữ ký (ví dụ KT. CHỦ TỊCH / PHÓ CHỦ TỊCH)",
+    "signer_name": "họ tên người ký",
     "groups_label": "sở, ngành: tên các nhóm TTHC liên thông do đơn vị quản lý",
 }
 
@@ -56,7 +57,9 @@ def new_params(unit: str, period: str, data: str, name: str | None = None,
               f"# policy: tt01                # chính sách đếm: {', '.join(builtin_policies())}",
               "# interconnected_window: {start: 2023-07-10, end: 2023-08-31}",
               "# previous: {data: tệp hồ sơ kỳ trước, period: 2023-Q2}",
-              "# style: {pad_small_numbers: true}",
+              "# report_date: 2023-09-20      # ngày của văn bản (mặc định: ngày lập)",
+              "# number: 125/BC-UBND          # số văn bản (để trống: dòng Số: điền tay)",
+              "# style: {pad_small_numbers: true, annex: true}",
               "figures:"]
     seen = set()
     for s in SECTIONS:
@@ -127,6 +130,10 @@ def json_schema() -> dict:
                                       "2023, năm 2023 hoặc 2023-07-01..2023-09-30"},
             "data": {"type": "string", "description": "tệp hồ sơ: CSV, XLSX hoặc Parquet"},
             "sheet": {"type": "string"},
+            "report_date": {"type": "string", "format": "date",
+                            "description": "ngày của văn bản (mặc định: ngày lập)"},
+            "number": {"type": ["string", "integer"], "description": "số văn bản, ví dụ "
+                                                                   "125/BC-UBND"},
             "profile": {"type": "string", "examples": list(builtin_profiles())},
             "catalog": {"type": "string"},
             "policy": {"type": "string", "examples": list(builtin_policies())},
