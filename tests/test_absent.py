@@ -98,3 +98,13 @@ def test_a_chart_never_shows_an_absent_rate_as_zero(make_table):
     fig = charts.online_rates(res)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert "Thanh toán trực tuyến" not in labels and "Hồ sơ được số hóa" in labels
+
+
+def test_rate_axes_run_from_0_to_100(make_table):
+    from tthc_lib import charts
+
+    res = classify(make_table(rows()), Q3).run.results
+    for fig in (charts.online_rates(res), charts.on_time_rate_by_field(res)):
+        ax = fig.axes[0]
+        assert ax.get_xlim()[0] == 0 and max(ax.get_xticks()) == 100
+        assert getattr(fig, "alt", "")  # Vietnamese alt text for the SVG

@@ -31,6 +31,10 @@ def test_a_new_params_file_loads_and_lists_every_figure(tmp_path):
     p.write_text(text.replace("  # tthc_total:", '  tthc_total: "1.842"', 1)
                  .replace("  # pub_decisions:", "  pub_decisions: 3", 1), encoding="utf-8")
     assert load_spec(p).figures["tthc_total"] == 1842
+    from tthc_lib.report import build_report
+
+    rep = build_report(p)  # with the data path, it makes a report
+    assert "1.842" in rep.section_html("publication") and "Chưa báo cáo" not in rep.title_html()
 
 
 def test_params_new_command_refuses_to_overwrite(tmp_path):

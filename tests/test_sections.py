@@ -147,3 +147,18 @@ def test_a_section_given_one_figure_shows_it_and_names_what_is_missing(tmp_path,
     if any(f not in (fid,) for f in section.required):
         assert "Chưa báo cáo" in html
         assert REGISTRY[section.required[-1]].label_vi[1:] in html or fid in section.required
+
+
+def test_generated_bullets_do_not_repeat_what_the_analyst_wrote(tmp_path):
+    write_csv(tmp_path / "hs.csv", [dossier("A", "2023-07-01", "2023-07-05", "2023-07-04"),
+                                    dossier("B", "2023-07-01", "2023-07-05", "2023-07-09")])
+    p = tmp_path / "p.yaml"
+    base = "unit: {slug: d, name: UBND tỉnh D, short_name: tỉnh D}\nperiod: 2023-Q3\n" \
+           "data: hs.csv\n"
+    p.write_text(base, encoding="utf-8")
+    assert "Theo số liệu hồ sơ" in build_report(p).section_html("assessment")
+    p.write_text(base + "text: {assessment_results: 'Tỷ lệ đúng hạn đạt 50,0%.', "
+                 "assessment_shortcomings: 'Còn 1 hồ sơ quá hạn.'}\n", encoding="utf-8")
+    html = build_report(p).section_html("assessment")
+    assert "Theo số liệu hồ sơ" not in html and "Còn 1 hồ sơ giải quyết quá hạn" not in html
+    assert "Tỷ lệ đúng hạn đạt 50,0%." in html
