@@ -89,3 +89,24 @@ def test_a_code_of_spaces_only_is_empty(tmp_path, suffix):
         pd.DataFrame(rows).to_parquet(path)
     with pytest.raises(InputError, match=r"dòng 3, cột 'Mã hồ sơ'.*không được để trống"):
         classify(load(path), Q3)
+
+
+def test_a_large_csv_is_streamed_with_the_same_figures_and_rows(tmp_path, monkeypatch):
+    import tthc_lib.read as read
+
+    src = FIXTURES / "small_export.csv"
+    whole = figures(src, cache=False)
+    monkeypatch.setattr(read, "STREAM_BYTES", 1)  # every CSV counts as large
+    assert figures(src, cache=False) == whole
+    rows = [dossier("A", "2023-07-01", "2023-07-05") | {"Ghi chú": "dòng 1\ndòng 2"},
+            dossier("B", "31/02/2023", "2023-07-05") | {"Ghi chú": "x"}]
+    bad = write_csv(tmp_path / "bad.csv", rows)
+    with pytest.raises(InputError, match=r"dòng 3, cột 'Ngày tiếp nhận'.*gặp '31/02/2023'"):
+        load(bad, cache=False)
+    legacy = tmp_path / "cp1258.csv"  # not UTF-8: read whole instead
+    from .test_load import to_cp1258
+
+    legacy.write_bytes(to_cp1258("ma_ho_so,co_quan,cap,kenh_nop,ngay_tiep_nhan,ngay_hen_tra,"
+                                 "ngay_co_ket_qua\nA,Sở Tư pháp,tinh,truc_tuyen,2023-07-01,"
+                                 "2023-07-05,\n"))
+    assert load(legacy, cache=False).df["co_quan"][0] == "Sở Tư pháp"

@@ -36,7 +36,7 @@ from .profiles import (
     load_profile,
     vocabulary,
 )
-from .read import lit, read, sha256_of
+from .read import Raw, large_csv_head, lit, read, sha256_of, stream_csv
 from .schema import (
     BY_NAME,
     UNKNOWN_FIELD,
@@ -503,8 +503,12 @@ def open_dataset(path: str | Path, sheet: str | None = None, profile: Profile | 
                          present=frozenset(saved.pop("present")), **saved)
             con.execute(f"CREATE TEMP VIEW dossiers AS SELECT * FROM read_parquet({lit(parquet)})")
             return ds
-        raw = read(con, path, sheet, sha)
-        res = detect([str(h) for h in raw.headers], profile, path.name)
+        raw = res = None
+        if (head := large_csv_head(path)) is not None:
+            raw, res = _streamed(con, path, sha, head, profile)
+        if raw is None:
+            raw = read(con, path, sheet, sha)
+            res = detect([str(h) for h in raw.headers], profile, path.name)
         if raw.rows == 0:
             raise InputError(f"Tệp '{path.name}' chỉ có dòng tiêu đề, không có hồ sơ nào.")
         ds = Dataset(con, path.name, raw.sha256, raw.rows, raw.header_row, res.profile,
@@ -532,7 +536,10 @@ def open_dataset(path: str | Path, sheet: str | None = None, profile: Profile | 
         con.execute(f"CREATE TEMP VIEW canon AS SELECT * FROM read_parquet({lit(staged)})")
         _violations(ds, src, {"e_code": _blank(C.ma_ho_so)})
         _dedupe(ds)
-        con.unregister("raw_cells")
+        if raw.kind == "streamed":
+            shutil.rmtree(Path(raw.cells).parent, ignore_errors=True)
+        else:
+            con.unregister("raw_cells")
         _describe_levels(ds)
         if cache:
             _store(ds, parquet, meta, None if ds.identical_duplicates else staged)
@@ -544,6 +551,27 @@ def open_dataset(path: str | Path, sheet: str | None = None, profile: Profile | 
     except BaseException:
         _abandon(con, locals().get("ds"))
         raise
+
+
+def _streamed(con, path: Path, sha: str, head, profile):
+    """Return (Raw, Resolution) of a large UTF-8 CSV streamed to a private Parquet of its
+    non-personal cells, or (None, None) when it is not UTF-8 after all (read whole)."""
+    import pyarrow as pa
+
+    headers, sep = head
+    res = detect([str(h) for h in headers], profile, path.name)
+    drop = set(res.personal) | set(res.extra)
+    work = Path(tempfile.mkdtemp(prefix="tthc-cells-"))
+    cells = work / "cells.parquet"
+    try:
+        rows = stream_csv(path, headers, sep, [i for i in range(len(headers))
+                                               if i not in drop], cells)
+    except pa.ArrowInvalid:
+        shutil.rmtree(work, ignore_errors=True)
+        return None, None
+    raw = Raw(path, headers, 1, sha, "streamed", rows=rows)
+    raw.cells = str(cells)
+    return raw, res
 
 
 def _abandon(con, ds) -> None:

@@ -36,10 +36,13 @@ class Raw:
     table: object = None  # the Arrow table (CSV, XLSX)
     rows: int = 0
     types: dict = None  # Parquet: column index -> DuckDB type
+    cells: str = ""  # streamed: the private Parquet of the kept text cells
 
     def bind(self, con, drop: set[int]) -> str:
         """Register the cells in DuckDB without the columns in `drop` (personal data) and
         return a FROM-able SQL expression of them."""
+        if self.kind == "streamed":  # the dropped columns were never written
+            return f"read_parquet({lit(self.cells)})"
         if self.kind == "parquet":
             select = ", ".join(f"{_q(c)} AS c{i}" for i, c in enumerate(self.headers)
                                if i not in drop)
@@ -131,6 +134,62 @@ def _col(letters: str) -> int:
     for ch in letters:
         n = n * 26 + ord(ch) - 64
     return n
+
+
+STREAM_BYTES = 256 << 20  # larger CSVs are streamed to disk, never held in memory
+
+
+def large_csv_head(path: Path) -> tuple[list[str], str] | None:
+    """Return (headers, separator) of a large UTF-8 CSV, read from its first line; None for
+    any other file (those are read whole, which also handles UTF-16 and Windows-1258)."""
+    import csv
+
+    if path.suffix.lower() not in (".csv", ".txt", ".tsv") or \
+            path.stat().st_size < STREAM_BYTES:
+        return None
+    with path.open("rb") as fh:
+        head = fh.read(1 << 16)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    try:
+        first = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    first = first.rstrip("\r")
+    sep = max([",", ";", "\t"], key=first.count)
+    return next(csv.reader([first], delimiter=sep)), sep
+
+
+def stream_csv(path: Path, headers: list[str], sep: str, keep: list[int],
+               out: Path) -> int:
+    """Write the kept columns of a large CSV (text cells, c<i>, and `_row`) to Parquet in
+    blocks, so memory stays bounded and the dropped (personal) columns are never written;
+    return the number of records. Raises pyarrow.ArrowInvalid on text that is not UTF-8."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    names = [f"c{i}" for i in range(len(headers))]
+    kept = [f"c{i}" for i in keep]
+    reader = pcsv.open_csv(
+        path, read_options=pcsv.ReadOptions(column_names=names, skip_rows=1,
+                                             block_size=16 << 20),
+        parse_options=pcsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+        convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in kept},
+                                            include_columns=kept, strings_can_be_null=False))
+    row, writer = 2, None
+    try:
+        for batch in reader:
+            table = pa.Table.from_batches([batch])
+            table = table.append_column("_row", pa.array(range(row, row + table.num_rows),
+                                                         pa.int64()))
+            writer = writer or pq.ParquetWriter(out, table.schema)
+            writer.write_table(table)
+            row += table.num_rows
+    finally:
+        if writer is not None:
+            writer.close()
+    return row - 2
 
 
 def _merged_ranges(path: Path) -> dict[str, list[tuple[int, int, int, int]]]:
