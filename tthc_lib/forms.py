@@ -92,7 +92,7 @@ def sheet_ii06(wb: Workbook, results: Results, unit: Unit, name: str = "II.06",
     rows = ii06_rows(results)
     for row in rows:
         ws.cell(r, 1, row["stt"])
-        ws.cell(r, 2, row["name"])
+        text_cell(ws, r, 2, row["name"])
         for j, value in enumerate(row["cells"], start=3):
             ws.cell(r, j, value).number_format = "#,##0"
         bold = row["kind"] in ("level", "total")
@@ -132,6 +132,16 @@ FIGURE_FORMS = {  # sheet -> (form number, title)
 }
 
 
+def text_cell(ws, row: int, col: int, text: str):
+    """Write text that may come from input (a field or agency name) as text, never as a
+    formula: openpyxl turns any string starting with '=' into one."""
+    cell = ws.cell(row, col)
+    cell.value = text
+    if isinstance(text, str):
+        cell.data_type = "s"
+    return cell
+
+
 ABSENT_NOTE = "không có dữ liệu: tệp hồ sơ không có cột tương ứng"
 
 
@@ -150,7 +160,7 @@ def sheet_figures(wb: Workbook, sheet: str, rows: list[tuple[str, str, object]],
     for i, (label, unit_of, value, *note) in enumerate(rows, start=1):
         r = 7 + i
         ws.cell(r, 1, i).alignment = Alignment(horizontal="center")
-        ws.cell(r, 2, label)
+        text_cell(ws, r, 2, label)
         cell = ws.cell(r, 3, round(value, 1) if isinstance(value, float) else value)
         cell.number_format = "0.0" if isinstance(value, float) else "#,##0"
         ws.cell(r, 4, unit_of)

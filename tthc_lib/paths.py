@@ -14,8 +14,16 @@ OUTPUTS = ROOT / "outputs"
 
 
 def report_dir(outputs: Path, unit_slug: str, period_code: str) -> Path:
-    """Return outputs/<unit>/<period>/, where one report's files go."""
-    return outputs / unit_slug / period_code
+    """Return outputs/<unit>/<period>/, where one report's files go; refuse any path that
+    would leave the outputs folder."""
+    root = Path(outputs).resolve()
+    out = (root / unit_slug / period_code).resolve()
+    if root not in out.parents:
+        from .errors import InputError
+
+        raise InputError(f"Thư mục kết quả '{unit_slug}/{period_code}' nằm ngoài thư mục "
+                         f"outputs '{outputs}': không ghi.")
+    return out
 
 
 def cache_dir() -> Path:

@@ -12,6 +12,7 @@ import hashlib
 import html
 import io
 import re
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -47,7 +48,7 @@ class Raw:
             select = ", ".join(f"{_q(c)} AS c{i}" for i, c in enumerate(self.headers)
                                if i not in drop)
             return (f"(SELECT {select}, file_row_number + 2 AS _row FROM "
-                    f"read_parquet({lit(self.path)}, file_row_number = true))")
+                    f"read_parquet({lit(self.cells)}, file_row_number = true))")
         table = self.table.drop_columns([f"c{i}" for i in drop]) if drop else self.table
         self.table = None  # the personal columns go with it
         con.register("raw_cells", table)
@@ -107,11 +108,14 @@ def _csv_table(path: Path):
     sep = max([",", ";", "\t"], key=first.count)
     headers = next(csv.reader([first], delimiter=sep))
     names = [f"c{i}" for i in range(len(headers))]
-    def parse(newlines: bool):
+    bad: list[tuple] = []
+
+    def parse(newlines: bool, threads: bool = True):
         return pcsv.read_csv(
             io.BytesIO(data),
-            read_options=pcsv.ReadOptions(column_names=names, skip_rows=1),
-            parse_options=pcsv.ParseOptions(delimiter=sep, newlines_in_values=newlines),
+            read_options=pcsv.ReadOptions(column_names=names, skip_rows=1, use_threads=threads),
+            parse_options=pcsv.ParseOptions(delimiter=sep, newlines_in_values=newlines,
+                                            invalid_row_handler=_collect(bad)),
             convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                 strings_can_be_null=False))
 
@@ -119,10 +123,15 @@ def _csv_table(path: Path):
         try:
             table = parse(False)  # fast, parallel: the usual export
         except pa.ArrowInvalid:
+            bad.clear()
             table = parse(True)  # a quoted cell spans lines
-    except pa.ArrowInvalid as exc:  # positions only: never a cell's content
-        raise InputError(f"Tệp '{path.name}' không phải bảng CSV hợp lệ: "
-                         f"{str(exc).splitlines()[0][:200]}") from None
+        if bad:  # again, one thread, to learn the rows' numbers
+            bad.clear()
+            parse(True, threads=False)
+            raise_ragged(path, bad)
+    except pa.ArrowInvalid:  # never quote pyarrow's message: it may hold a row's text
+        raise InputError(f"Tệp '{path.name}' không phải bảng CSV hợp lệ (không tách được các "
+                         "dòng thành ô). Hãy xuất lại tệp dạng CSV UTF-8.") from None
     return headers, table, 1
 
 
@@ -134,6 +143,23 @@ def _col(letters: str) -> int:
     for ch in letters:
         n = n * 26 + ord(ch) - 64
     return n
+
+
+def _collect(bad: list):
+    """Return a pyarrow invalid-row handler that notes (row, expected, found) — never the
+    row's text, which may hold personal data — and skips the row."""
+    def handler(row) -> str:
+        if len(bad) < 10:
+            bad.append((row.number, row.expected_columns, row.actual_columns))
+        return "skip"
+    return handler
+
+
+def raise_ragged(path: Path, bad: list) -> None:
+    """Refuse rows with the wrong number of cells, naming rows and counts only."""
+    lines = [f"  - dòng {n if n is not None else '?'}: cần {e} ô, gặp {a} ô" for n, e, a in bad]
+    raise InputError(f"Tệp '{path.name}': có dòng không đúng số cột (thường do một ô chứa dấu "
+                     "phẩy hoặc xuống dòng mà không đặt trong ngoặc kép):\n" + "\n".join(lines))
 
 
 STREAM_BYTES = 256 << 20  # larger CSVs are streamed to disk, never held in memory
@@ -171,15 +197,20 @@ def stream_csv(path: Path, headers: list[str], sep: str, keep: list[int],
 
     names = [f"c{i}" for i in range(len(headers))]
     kept = [f"c{i}" for i in keep]
-    reader = pcsv.open_csv(
-        path, read_options=pcsv.ReadOptions(column_names=names, skip_rows=1,
-                                             block_size=16 << 20),
-        parse_options=pcsv.ParseOptions(delimiter=sep, newlines_in_values=True),
-        convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in kept},
-                                            include_columns=kept, strings_can_be_null=False))
+    def reader(bad: list, threads: bool = True):
+        return pcsv.open_csv(
+            path, read_options=pcsv.ReadOptions(column_names=names, skip_rows=1,
+                                                 block_size=16 << 20, use_threads=threads),
+            parse_options=pcsv.ParseOptions(delimiter=sep, newlines_in_values=True,
+                                            invalid_row_handler=_collect(bad)),
+            convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in kept},
+                                                include_columns=kept,
+                                                strings_can_be_null=False))
+
+    bad: list[tuple] = []
     row, writer = 2, None
     try:
-        for batch in reader:
+        for batch in reader(bad):
             table = pa.Table.from_batches([batch])
             table = table.append_column("_row", pa.array(range(row, row + table.num_rows),
                                                          pa.int64()))
@@ -189,6 +220,11 @@ def stream_csv(path: Path, headers: list[str], sep: str, keep: list[int],
     finally:
         if writer is not None:
             writer.close()
+    if bad:  # again, one thread, to learn the rows' numbers
+        numbered: list[tuple] = []
+        for _ in reader(numbered, threads=False):
+            pass
+        raise_ragged(path, numbered or bad)
     return row - 2
 
 
@@ -285,6 +321,16 @@ def _xlsx_table(path: Path, sheet: str | None):
     return headers, pa.table(cols), i + 1
 
 
+def exact(path: Path) -> Path:
+    """Return a path DuckDB reads as exactly this file: a name with glob characters
+    (export[1].parquet) would match other files, so it is read through a plain-named link."""
+    if not any(ch in str(path) for ch in "*?[]{}"):
+        return path
+    link = Path(tempfile.mkdtemp(prefix="tthc-link-")) / "export.parquet"
+    link.symlink_to(path.resolve())
+    return link
+
+
 def read(con, path: Path, sheet: str | None = None, sha: str | None = None) -> Raw:
     """Return the file's raw table of text cells (Parquet: only its column names; DuckDB
     connection `con` reads the schema)."""
@@ -293,16 +339,17 @@ def read(con, path: Path, sheet: str | None = None, sha: str | None = None) -> R
     suffix = path.suffix.lower()
     sha = sha256_of(path) if sha is None else sha
     if suffix == ".parquet":
+        scan = exact(path)
         try:
-            described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({lit(path)})"
+            described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({lit(scan)})"
                                     ).fetchall()
             cols = [r[0] for r in described]
             types = {i: str(r[1]) for i, r in enumerate(described)}
-            rows = con.execute(f"SELECT count(*) FROM read_parquet({lit(path)})").fetchone()[0]
+            rows = con.execute(f"SELECT count(*) FROM read_parquet({lit(scan)})").fetchone()[0]
         except Exception as exc:
             raise InputError(f"Tệp '{path.name}' không phải Parquet hợp lệ "
                              f"({str(exc).splitlines()[0][:160]}).") from None
-        return Raw(path, cols, 1, sha, "parquet", rows=rows, types=types)
+        return Raw(path, cols, 1, sha, "parquet", rows=rows, types=types, cells=str(scan))
     if suffix in (".csv", ".txt", ".tsv"):
         import pyarrow as pa
 

@@ -48,6 +48,7 @@ UNIT_KEYS = {"slug", "name", "short_name", "signer", "signer_name", "place", "sc
 UNIT_KINDS = ("province", "department")
 STYLE_KEYS = {"pad_small_numbers", "annex"}
 REQUIRED_UNIT = ("slug", "name", "short_name")
+SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,17 @@ class ReportSpec:
     report_date: date | None = None  # the document's date (default: the day it is made)
     number: str = ""  # the document number, e.g. "125/BC-UBND"
     annex: bool = True  # data quality and provenance after the signature, as an annex
+
+
+class NoAliasLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses anchors and aliases (no "billion laughs")."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "tệp tham số không được dùng bí danh YAML (*…/&…)", event.start_mark)
+        return super().compose_node(parent, index)
 
 
 def _err(path: Path, key: str, msg: str) -> InputError:
@@ -161,9 +173,10 @@ def load_spec(path: str | Path) -> ReportSpec:
     if not path.exists():
         raise InputError(f"Không tìm thấy tệp tham số '{path}'.")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=NoAliasLoader) or {}
     except yaml.YAMLError as exc:
-        raise InputError(f"Tệp tham số '{path}' không phải YAML hợp lệ: {exc}") from None
+        raise InputError(f"Tệp tham số '{path}' không phải YAML hợp lệ: "
+                         f"{str(exc)[:300]}") from None
     if not isinstance(raw, dict):
         raise InputError(f"Tệp tham số '{path}': cần một bảng khóa: giá trị ở cấp ngoài cùng.")
     problems: list[str] = []
@@ -189,6 +202,11 @@ def load_spec(path: str | Path) -> ReportSpec:
         for key in REQUIRED_UNIT:
             if not isinstance(unit.get(key), str) or not unit[key].strip():
                 bad(f"unit.{key}", "bắt buộc, cần là chuỗi không rỗng.")
+        slug = unit.get("slug")
+        if isinstance(slug, str) and slug.strip() and not SLUG.fullmatch(slug):
+            bad("unit.slug", "cần là một tên an toàn: chữ thường không dấu, chữ số và dấu gạch "
+                "ngang, tối đa 64 ký tự (ví dụ bac-giang); không được có '/', '..' hay ký tự "
+                "khác.")
         if unit.get("kind", "province") not in UNIT_KINDS:
             bad("unit.kind", f"cần là một trong {', '.join(UNIT_KINDS)}, gặp "
                 f"{unit.get('kind')!r}.")
