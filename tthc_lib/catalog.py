@@ -30,12 +30,12 @@ class Catalog:
     sha256: str = ""
 
     def level(self, agency: str) -> tuple[str | None, str]:
-        """Return (level, how it was found) for an agency name."""
+        """Return (level, how it was found: catalogue | name) for an agency name."""
         key = fold(agency)
         if key in self.levels:
-            return self.levels[key], "danh mục"
+            return self.levels[key], "catalogue"
         by_name = vocabulary().level_of_agency(agency)
-        return (by_name, "tên cơ quan") if by_name else (None, "")
+        return (by_name, "name") if by_name else (None, "")
 
     def field_of(self, code: str, name: str) -> str | None:
         """Return the field of a procedure by its code, else by its name."""

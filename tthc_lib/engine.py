@@ -47,7 +47,7 @@ from .schema import (
     nfc,
 )
 
-CACHE_VERSION = "3"  # bump when the canonical table changes shape
+CACHE_VERSION = "4"  # bump when the canonical table changes shape
 MAX_DISTINCT = 20000  # more distinct values than this in a categorical column: not an export
 OFFSET_RX = r"(Z|[+-][0-9]{2}:?[0-9]{2})$"
 LOCAL_HOURS = 7  # Asia/Ho_Chi_Minh has been UTC+7 all year since 1975 (no summer time)
@@ -71,6 +71,13 @@ def data_errors(excluded: dict[str, int], rows: dict[str, list[int]]) -> list[st
     """Return one sentence per kind of data error: how many rows, why, and which rows."""
     return [f"{n} hồ sơ: {EXCLUSIONS[k]} (các dòng {', '.join(map(str, rows.get(k, [])[:10]))})"
             for k, n in excluded.items() if k in DATA_ERRORS]
+
+# Where a dossier's level and field came from (`level_from`, `field_from`), as the report
+# and `tthc inspect` say it.
+LEVEL_FROM = {"column": "theo cột của tệp", "catalogue": "theo danh mục",
+              "name": "suy ra từ tên cơ quan", "unknown": "chưa xác định được cấp"}
+FIELD_FROM = {"column": "theo cột của tệp", "catalogue": "theo danh mục thủ tục",
+              "unknown": "xếp vào “Chưa xác định lĩnh vực”"}
 
 # Canonical columns of the dossiers table and their SQL types.
 DATE_COLS = {C.ngay_nop: "nop", C.ngay_tiep_nhan: "recv", C.ngay_hen_tra: "due",
@@ -394,8 +401,7 @@ def _canonical_sql(ds: Dataset, res: Resolution, src: str, catalog: Catalog) -> 
         parsed = ", ".join(f"f_{a} AS p_{a}" if fb is None else
                            f"CASE WHEN f_{a} IS NOT NULL THEN f_{a} ELSE {fb} END AS p_{a}"
                            for a, fb in b.fallback.items())
-        dates = ", ".join(f"CASE WHEN year(p_{a}) BETWEEN 1990 AND 2100 THEN p_{a} END AS {a}"
-                          for a in b.fallback)
+        dates = ", ".join(f"{_plausible(f'p_{a}')} AS {a}" for a in b.fallback)
         middle = (f"SELECT * EXCLUDE ({', '.join(f'p_{a}' for a in b.fallback)}), {dates} "
                   f"FROM (SELECT * EXCLUDE ({', '.join(fast)}), {parsed} FROM ({inner}) t0) t1")
     else:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import fmt
 from .catalog import load_catalog
-from .engine import DATE_COLS, FLAG_COLS, _date_sql, _text, open_dataset
+from .engine import DATE_COLS, FIELD_FROM, FLAG_COLS, LEVEL_FROM, _date_sql, _text, open_dataset
 from .errors import InputError
 from .policy import TREATMENTS, load_policy
 from .profiles import builtin_profiles, detect, load_profile, resolve, vocabulary
@@ -109,12 +109,6 @@ def inspect_file(data: str | Path, sheet: str | None = None, profile: str | None
     return out
 
 
-HOW = {"column": "theo cột cấp", "danh mục": "theo danh mục", "tên cơ quan": "theo tên cơ quan",
-       "unknown": "chưa xác định"}
-FIELD_HOW = {"column": "theo cột lĩnh vực", "catalogue": "theo danh mục thủ tục",
-             "unknown": "chưa xác định"}
-
-
 def render_text(r: dict) -> str:
     """Return the inspection as text for the terminal (Vietnamese)."""
     lines = [f"Tệp {r['file']}: {fmt.number(r.get('rows'))} dòng hồ sơ"
@@ -151,9 +145,9 @@ def render_text(r: dict) -> str:
             lines.append(f"Ngày {canon}: {span}; trống {fmt.number(d['empty'])}; không đọc được "
                          f"{fmt.number(d['unreadable'])}; ví dụ {d['example']!r}")
         if "levels" in r:
-            lines.append("Cấp: " + "; ".join(f"{HOW.get(k, k)} {fmt.number(n)}"
+            lines.append("Cấp: " + "; ".join(f"{LEVEL_FROM.get(k, k)} {fmt.number(n)}"
                                             for k, n in r["levels"].items()))
-            lines.append("Lĩnh vực: " + "; ".join(f"{FIELD_HOW.get(k, k)} {fmt.number(n)}"
+            lines.append("Lĩnh vực: " + "; ".join(f"{FIELD_FROM.get(k, k)} {fmt.number(n)}"
                                                  for k, n in r["fields"].items()))
             if r["unknown_agencies"]:
                 lines.append(f"Cơ quan chưa xác định được cấp ({UNKNOWN_LEVEL}): "

@@ -22,6 +22,8 @@ from .compute import Results
 from .engine import (
     DATA_ERRORS,
     EXCLUSIONS,
+    FIELD_FROM,
+    LEVEL_FROM,
     Dataset,
     Run,
     data_errors,
@@ -142,6 +144,7 @@ class Report:
         ds = self.dataset.describe()
         return {"profile": ds.profile, "headers": ds.headers, "also": ds.also,
                 "extra": ds.extra, "level_from": ds.level_from, "field_from": ds.field_from,
+                "level_how": LEVEL_FROM, "field_how": FIELD_FROM,
                 "unknown_agencies": ds.unknown_agencies,
                 "catalog": ds.catalog.source if ds.catalog.source else None}
 
@@ -346,18 +349,15 @@ class Report:
 def _number_suffix(org: str) -> str:
     """Return the issuing body's abbreviation for the number line: UBND for a people's
     committee, else the initials of its name before the province (Sở Tư pháp → STP)."""
-    from .schema import fold
+    from .schema import fold, strip_accents
 
-    key = fold(org)
-    if key.startswith(("ubnd", "uy ban nhan dan")):
+    if fold(org).startswith(("ubnd", "uy ban nhan dan")):
         return "UBND"
     words = []
     for w in org.split():
         if fold(w) in ("tinh", "thanh"):
             break
         words.append(w)
-    from .schema import strip_accents
-
     return "".join(strip_accents(w[0]).upper() for w in words
                    if w[:1].isalpha() and fold(w) not in ("va", "cua")) or "UBND"
 

@@ -1,6 +1,6 @@
-"""The dossier table's contract: columns, the headers one-stop systems export, value aliases.
-
-Everything the loader knows about the input is declared here, once. Code elsewhere refers
+"""The dossier table's contract: the canonical columns (type, label, what a value must be)
+and the text helpers every matching uses. Which headers and values mean what is a property
+of the source profile and the vocabulary (`rules/`). Code elsewhere refers
 to columns through `C` (e.g. `C.cap`), never through bare strings.
 """
 
