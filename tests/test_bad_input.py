@@ -35,7 +35,8 @@ def test_two_headers_meaning_the_same_column_must_agree_row_by_row(tmp_path):
     path.write_text(head + "A,,,Hộ tịch,UBND,xa,truc_tuyen,2023-07-01,2023-07-02,,tinh\n",
                     encoding="utf-8")
     with pytest.raises(InputError, match=r"dòng 2, cột 'Cấp thực hiện' \(cap\): hai cột cùng "
-                       r"nghĩa phải giống nhau; cột 'Cấp' ghi khác, gặp 'tinh'"):
+                       r"nghĩa phải giống nhau; cột thứ 6 và cột thứ 11 \('Cấp'\) ghi khác, "
+                       r"gặp 'tinh'"):
         load(path)
 
 

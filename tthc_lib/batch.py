@@ -13,11 +13,12 @@ import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from urllib.parse import quote
 
-import yaml
-
+from .errors import InputError
 from .paths import atomic_output
 from .periods import PeriodError, parse_period
+from .spec import read_params
 
 
 @dataclass
@@ -44,16 +45,57 @@ def find_params(root: Path, period: str | None) -> list[Path]:
     out = []
     for f in files:
         try:
-            got = parse_period((yaml.safe_load(f.read_text(encoding="utf-8")) or {})["period"])
-            if got.code == want:
+            if parse_period(read_params(f)["period"]).code == want:
                 out.append(f)
-        except (yaml.YAMLError, KeyError, TypeError, PeriodError):
+        except (InputError, KeyError, TypeError, PeriodError):
             out.append(f)
     return out
 
 
+def planned(files: list[Path], outputs: Path) -> dict[str, Path]:
+    """Return, per params file that reads, the report folder it will write; refuse two
+    files writing the same folder (a copied params file would overwrite the other's
+    report) before anything is rendered."""
+    from .errors import InputError
+    from .paths import report_dir
+    from .spec import load_spec
+
+    where: dict[str, Path] = {}
+    for f in files:
+        try:
+            spec = load_spec(f)
+            where[str(f)] = report_dir(outputs, spec.unit.slug, spec.period.code)
+        except InputError:
+            continue  # rendering reports it, with the other units
+    by_folder: dict[Path, list[str]] = {}
+    for f, folder in where.items():
+        by_folder.setdefault(folder, []).append(f)
+    clashes = {k: v for k, v in by_folder.items() if len(v) > 1}
+    if clashes:
+        lines = [f"  - {folder.relative_to(outputs)}: {', '.join(fs)}"
+                 for folder, fs in clashes.items()]
+        raise InputError("Nhiều tệp tham số cùng đơn vị (unit.slug) và cùng kỳ, báo cáo của "
+                         "tệp này sẽ ghi đè tệp kia; chưa tạo báo cáo nào. Sửa unit.slug hoặc "
+                         "bỏ tệp thừa:\n" + "\n".join(lines))
+    return where
+
+
 _printer = None
 _kernel = None
+def _worker_init() -> None:
+    from .signals import worker
+
+    worker(_abandon)
+
+
+def _abandon() -> None:
+    """A stopped worker's last act: kill its kernel, remove the staging folder of the
+    report it was making (the browser driver ends with the worker)."""
+    from .render import remove_staging
+
+    if _kernel is not None:
+        _kernel.kill()
+    remove_staging()
 
 
 def _get_kernel():
@@ -84,7 +126,7 @@ def render_one(params: str, outputs: str, pdf: bool, strict: bool) -> Outcome:
     t = time.perf_counter()
     unit = period = ""
     try:
-        raw = yaml.safe_load(Path(params).read_text(encoding="utf-8")) or {}
+        raw = read_params(Path(params))
         unit = str((raw.get("unit") or {}).get("slug", Path(params).parent.name))
         period = str(raw.get("period", ""))
     except Exception:  # the render below reports the problem properly
@@ -101,6 +143,9 @@ def render_one(params: str, outputs: str, pdf: bool, strict: bool) -> Outcome:
         return Outcome(params, unit, period, False, time.perf_counter() - t, last)
 
 
+STOPPED = "Đã dừng trước khi tạo xong; báo cáo cũ (nếu có) giữ nguyên."
+
+
 def _bar(done: int, total: int, width: int = 20) -> str:
     filled = width * done // max(total, 1)
     return "█" * filled + "·" * (width - filled)
@@ -114,8 +159,14 @@ def run_batch(files: list[Path], outputs: Path, workers: int | None = None, pdf:
     start = time.perf_counter()
     print(f"Tạo {len(files)} báo cáo với {workers} tiến trình"
           f"{' (HTML, XLSX, PDF)' if pdf else ' (HTML, XLSX)'}…", file=stream, flush=True)
+    from .signals import Interrupted
+
+    outputs = outputs.resolve()
+    folders = planned(files, outputs)
     outcomes: dict[str, Outcome] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+    stopped: Interrupted | None = None
+    try:
         futures = {pool.submit(render_one, str(f), str(outputs), pdf, strict): f for f in files}
         for fut in as_completed(futures):
             o = fut.result()
@@ -126,8 +177,19 @@ def run_batch(files: list[Path], outputs: Path, workers: int | None = None, pdf:
             print(f"[{_bar(len(outcomes), len(files))}] {len(outcomes):>3}/{len(files)} "
                   f"{status}{o.unit} {o.period} ({o.seconds:.1f} s; đã chạy {elapsed:.0f} s)"
                   f"{why}", file=stream, flush=True)
-    ordered = [outcomes[str(f)] for f in files]
+    except KeyboardInterrupt as exc:
+        stopped = exc if isinstance(exc, Interrupted) else Interrupted()
+        _stop(pool, futures, outcomes)
+    finally:
+        pool.shutdown(wait=stopped is None, cancel_futures=True)
+    ordered = [outcomes.get(str(f)) or _unfinished(f, folders.get(str(f))) for f in files]
     write_index(outputs, ordered)
+    if stopped is not None:
+        done = sum(o.ok for o in ordered)
+        raise Interrupted(stopped.signum, (
+            f"Đã dừng ({stopped.how}) sau {time.perf_counter() - start:.0f} s: {done}/"
+            f"{len(files)} báo cáo đã tạo xong; {len(files) - done} báo cáo còn lại chưa tạo, "
+            f"báo cáo cũ của chúng (nếu có) giữ nguyên. Danh mục: {outputs / 'index.html'}"))
     failed = [o for o in ordered if not o.ok]
     print(f"Xong: {len(ordered) - len(failed)} thành công, {len(failed)} lỗi, "
           f"{time.perf_counter() - start:.1f} s. Danh mục: {outputs / 'index.html'}",
@@ -137,6 +199,35 @@ def run_batch(files: list[Path], outputs: Path, workers: int | None = None, pdf:
     return ordered
 
 
+def _stop(pool, futures: dict, outcomes: dict[str, Outcome]) -> None:
+    """Stop a batch: stop each worker (SIGTERM: its render is abandoned, its staging folder
+    removed; a report being published is published whole) and keep what already finished."""
+    from concurrent.futures import wait
+
+    # no Future.cancel(): the pool marks every unfinished future broken when its workers
+    # end, and (Python 3.11) fails on one that was cancelled
+    processes = list(getattr(pool, "_processes", {}).values())
+    for proc in processes:
+        proc.terminate()
+    try:
+        wait(list(futures), timeout=30)
+    except KeyboardInterrupt:  # a second Ctrl-C: do not wait any longer
+        for proc in processes:
+            proc.kill()
+    for fut in futures:
+        if fut.done() and not fut.cancelled() and fut.exception() is None:
+            o = fut.result()
+            if o.ok:
+                outcomes[o.params] = o
+
+
+def _unfinished(params: Path, folder: Path | None) -> Outcome:
+    """The outcome of a unit the batch did not finish: its earlier report, if any, stays."""
+    unit, period = (folder.parent.name, folder.name) if folder else (params.parent.name, "")
+    keep = folder if folder and (folder / "results.json").exists() else None
+    return Outcome(str(params), unit, period, False, 0.0, STOPPED, str(keep or ""))
+
+
 def write_index(outputs: Path, outcomes: list[Outcome]) -> Path:
     """Write outputs/index.html: every unit's report, headline figures, links; sortable."""
     from .narrative.render import render
@@ -144,7 +235,7 @@ def write_index(outputs: Path, outcomes: list[Outcome]) -> Path:
     rows = []
     for o in outcomes:
         row = {"unit": o.unit, "period": o.period, "ok": o.ok, "message": o.message,
-               "name": o.unit, "headline": {}, "links": []}
+               "name": o.unit, "headline": {}, "links": [], "checks_failed": 0}
         folder = Path(o.folder) if o.folder else None
         if folder and (folder / "results.json").exists():
             summary = json.loads((folder / "results.json").read_text(encoding="utf-8"))
@@ -155,8 +246,8 @@ def write_index(outputs: Path, outcomes: list[Outcome]) -> Path:
             for name, label in (("report.html", "HTML"), ("report.pdf", "PDF"),
                                 ("forms.xlsx", "XLSX")):
                 if (folder / name).exists():
-                    row["links"].append({"href": (folder / name).relative_to(outputs)
-                                         .as_posix(), "label": label})
+                    href = (folder / name).relative_to(outputs).as_posix()
+                    row["links"].append({"href": quote(href), "label": label})
         rows.append(row)
     html = render("index.html.j2", rows=rows)
     path = outputs / "index.html"

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError
+from .paths import regular_file
 from .profiles import read_yaml_text, vocabulary
 from .schema import LEVELS, fold, nfc
 
@@ -57,10 +58,7 @@ def load_catalog(path: str | Path | None) -> Catalog:
     if not path:
         return EMPTY
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"Không tìm thấy tệp danh mục '{path}'.") from None
+    data = regular_file(path, "tệp danh mục").read_bytes()
     problems: list[str] = []
     agencies, procedures = {}, {}
     text = data.decode("utf-8-sig", errors="replace")

@@ -21,6 +21,7 @@ COLORS = {"early": "#2e7d32", "on_time": "#81c784", "late": "#c62828",
           "online": "#1565c0", "offline": "#f9a825", "bar": "#455a64", "bad": "#c62828"}
 matplotlib.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9,
                             "svg.hashsalt": "tthc", "svg.fonttype": "none",  # text stays text
+                            "text.parse_math": False,  # "$…$" in a field name is text
                             "axes.spines.top": False, "axes.spines.right": False})
 VN_NUMBER = FuncFormatter(lambda x, _pos: fmt.number(x))
 PERCENT = FuncFormatter(lambda x, _p: fmt.percent(x, 0))

@@ -99,12 +99,18 @@ def _sample(args) -> int:
     return 0
 
 
+def _outputs(given: str | None, default: Path) -> Path:
+    """Return the outputs folder as an absolute path, resolved once against the folder the
+    command was run in (the notebook runs elsewhere)."""
+    return Path(given).resolve() if given else default
+
+
 def _report(args) -> int:
     from .paths import OUTPUTS
     from .render import render_report
 
     t = time.perf_counter()
-    out = render_report(args.params, outputs=Path(args.outputs) if args.outputs else OUTPUTS,
+    out = render_report(args.params, outputs=_outputs(args.outputs, OUTPUTS),
                         strict=args.strict, pdf=args.pdf)
     files = [out.html, out.xlsx] + ([out.pdf] if args.pdf else [])
     print(f"{', '.join(map(str, files))} ({time.perf_counter() - t:.1f} s)")
@@ -124,7 +130,7 @@ def _batch(args) -> int:
         print(f"Không có tệp tham số nào cho kỳ {args.period} trong '{args.params}'.",
               file=sys.stderr)
         return 2
-    outcomes = run_batch(files, Path(args.outputs) if args.outputs else OUTPUTS,
+    outcomes = run_batch(files, _outputs(args.outputs, OUTPUTS),
                          workers=args.workers, pdf=args.pdf, strict=args.strict)
     return 0 if all(o.ok for o in outcomes) else 1
 
@@ -210,8 +216,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (2 for bad input, 1 for other failures)."""
     from .errors import InputError
     from .periods import PeriodError
+    from .signals import install
 
     args = parser().parse_args(argv)
+    install()
     try:
         return args.func(args)
     except (InputError, PeriodError) as exc:
@@ -219,13 +227,27 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # `tthc compute … | head`
         return 0
-    except KeyboardInterrupt:
-        print("Đã dừng (Ctrl-C); các báo cáo đã có không bị thay đổi.", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        return _stopped(exc)
     except Exception as exc:  # RenderError and anything unexpected: one line, no traceback
         name = type(exc).__name__
         print(f"Lỗi ({name}): {exc}", file=sys.stderr)
         return 1
+
+
+def _stopped(exc: KeyboardInterrupt) -> int:
+    """Say what an interrupted command left behind, then keep the rest of shutdown quiet
+    (the browser driver and kernels, stopped by the same signal, complain on stderr)."""
+    import os
+
+    from .signals import Interrupted
+
+    stop = exc if isinstance(exc, Interrupted) else Interrupted()
+    print(stop.message or f"Đã dừng ({stop.how}): không có tệp nào bị ghi dở; mỗi báo cáo "
+          "hoặc là bản cũ, hoặc là bản mới đầy đủ.", file=sys.stderr, flush=True)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    return stop.exit_code
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@ import numpy as np
 from .dims import ATTRIBUTES, CHANNEL_GROUP, INTAKE, OUTCOME
 from .periods import Period
 from .registry import COUNTS, RATIOS
-from .schema import LEVELS, UNKNOWN_FIELD, C, nfc
+from .schema import LEVELS, UNKNOWN_FIELD, C
+from .text import display, is_masked
 
 Values = dict[str, float | int | None]
 DIMS = (INTAKE, CHANNEL_GROUP, OUTCOME, *ATTRIBUTES)
@@ -32,6 +33,7 @@ class Results:
     by_agency: dict[str, Values]
     by_level_field: dict[str, dict[str, Values]] = field(default_factory=dict)
     by_week: list[dict] = field(default_factory=list)
+    masked: int = 0  # field and agency names shown with personal data masked
 
     def to_json(self) -> dict:
         """Return the stable JSON shape of `tthc compute --json`."""
@@ -64,10 +66,10 @@ def _absent_ids(absent: frozenset[str]) -> frozenset[str]:
 
 
 def _field(name: str) -> str:
-    return nfc(name) or UNKNOWN_FIELD
+    return display(name) or UNKNOWN_FIELD
 
 
-CLEANED = {C.linh_vuc: _field, C.co_quan: nfc}
+CLEANED = {C.linh_vuc: _field, C.co_quan: display}
 
 
 class Cube:
@@ -165,7 +167,16 @@ def results_from_cube(cube: Cube, weeks: dict[str, np.ndarray],
         by_agency=by(C.co_quan),
         by_level_field=level_field,
         by_week=by_week,
+        masked=_masked(cube),
     )
+
+
+def _masked(cube: Cube) -> int:
+    """Return how many distinct field and agency names had personal data masked."""
+    if not len(cube):
+        return 0
+    return sum(len({display(u) for u in np.unique(cube[name].astype(str)) if is_masked(u)})
+               for name in CLEANED)
 
 
 def compute(ct) -> Results:

@@ -23,8 +23,8 @@ import numpy as np
 from .catalog import EMPTY, Catalog
 from .dims import OUTCOMES
 from .errors import MAX_LISTED, InputError, Problem, raise_problems
-from .paths import atomic_output, cache_dir
-from .periods import Period
+from .paths import atomic_output, cache_dir, regular_file
+from .periods import YEARS, Period
 from .policy import Policy
 from .profiles import (
     OFFSET_FORMATS,
@@ -46,6 +46,7 @@ from .schema import (
     fold,
     nfc,
 )
+from .text import display
 
 CACHE_VERSION = "4"  # bump when the canonical table changes shape
 MAX_DISTINCT = 20000  # more distinct values than this in a categorical column: not an export
@@ -234,7 +235,7 @@ def _typed(dtype: str) -> bool:
 
 
 def _plausible(expr: str) -> str:
-    return f"(CASE WHEN year({expr}) BETWEEN 1990 AND 2100 THEN {expr} END)"
+    return f"(CASE WHEN year({expr}) BETWEEN {YEARS[0]} AND {YEARS[1]} THEN {expr} END)"
 
 
 @dataclass
@@ -389,7 +390,8 @@ def _canonical_sql(ds: Dataset, res: Resolution, src: str, catalog: Catalog) -> 
             b.select.append(f"({theirs} IS NOT NULL AND {mine} IS NOT NULL AND "
                             f"{theirs} <> {mine}) AS r_also_{i}")
             b.errors[f"e_also_{i}"] = (f"r_also_{i}", canon,
-                                       f"headers_disagree:{ds._headers[i]}", other)
+                                       f"headers_disagree:cột thứ {res.columns[canon] + 1} "
+                                       f"và cột thứ {i + 1} ('{ds._headers[i]}')", other)
     ds._build = b  # kept for the violation messages
     names = [sel.rsplit(" AS ", 1)[-1] for sel in b.select]
     raw_cols = [n for n in names if n.startswith("r_")]
@@ -495,19 +497,14 @@ def open_dataset(path: str | Path, sheet: str | None = None, profile: Profile | 
     import duckdb
 
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"Không tìm thấy tệp dữ liệu '{path}'.")
+    regular_file(path)
     con = duckdb.connect()
     try:
         # Parquet is read in place and never cached: its hash is taken only if asked for
         sha = "" if path.suffix.lower() == ".parquet" else sha256_of(path)
         stem = cache_dir() / f"ds-{_cache_key(sha, sheet, profile, catalog)}"
         parquet, meta = stem.with_suffix(".parquet"), stem.with_suffix(".json")
-        if cache and sha and parquet.exists() and meta.exists():
-            saved = json.loads(meta.read_text(encoding="utf-8"))
-            ds = Dataset(con, profile=load_profile(saved.pop("profile")), catalog=catalog,
-                         present=frozenset(saved.pop("present")), **saved)
-            con.execute(f"CREATE TEMP VIEW dossiers AS SELECT * FROM read_parquet({lit(parquet)})")
+        if cache and sha and (ds := _from_cache(con, parquet, meta, catalog)) is not None:
             return ds
         raw = res = None
         if (head := large_csv_head(path)) is not None:
@@ -593,9 +590,33 @@ def _describe_levels(ds: Dataset) -> None:
                                      ).fetchall())
     ds.field_from = dict(con.execute("SELECT field_from, count(*) FROM dossiers GROUP BY 1"
                                      ).fetchall())
-    ds.unknown_agencies = sorted({nfc(a) for (a,) in con.execute(
+    ds.unknown_agencies = sorted({display(a) for (a,) in con.execute(
         f"SELECT DISTINCT co_quan FROM dossiers WHERE cap = '{UNKNOWN_LEVEL}' LIMIT 50"
     ).fetchall()})
+
+
+def _from_cache(con, parquet: Path, meta: Path, catalog: Catalog) -> Dataset | None:
+    """Return the Dataset kept in the cache, or None when there is none or it is damaged
+    (a disk that filled up, a file edited by hand): then it is removed and rebuilt."""
+    try:
+        if not (parquet.is_file() and meta.is_file()):
+            return None
+        saved = json.loads(meta.read_text(encoding="utf-8"))
+        ds = Dataset(con, profile=load_profile(saved.pop("profile")), catalog=catalog,
+                     present=frozenset(saved.pop("present")), **saved)
+        con.execute(f"CREATE TEMP VIEW dossiers AS SELECT * FROM read_parquet({lit(parquet)})")
+        rows = con.execute("SELECT count(*) FROM dossiers").fetchone()[0]
+        if rows > ds.rows_read:
+            raise ValueError("more rows than the export")
+        return ds
+    except Exception:  # noqa: BLE001 — whatever is wrong with it, the export is read again
+        con.execute("DROP VIEW IF EXISTS dossiers")
+        for f in (parquet, meta):
+            try:
+                f.unlink(missing_ok=True)
+            except OSError:
+                pass
+        return None
 
 
 def _store(ds: Dataset, parquet: Path, meta: Path, staged: Path | None) -> None:
@@ -614,8 +635,13 @@ def _store(ds: Dataset, parquet: Path, meta: Path, staged: Path | None) -> None:
             saved = {k: getattr(ds, k) for k in _META}
             saved |= {"profile": ds.profile.name, "present": sorted(ds.present)}
             tmp.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
-    except OSError:  # a read-only home: run without the cache
-        pass
+    except Exception as exc:  # noqa: BLE001 — a full disk, a read-only home, TTHC_CACHE a
+        # file: the report does not need the cache, so say it once and go on without it
+        import sys
+
+        print(f"Cảnh báo: không ghi được bộ nhớ đệm vào '{parquet.parent}' (đầy đĩa, không có "
+              f"quyền ghi hoặc không phải thư mục: {type(exc).__name__}); lần chạy sau sẽ đọc "
+              "lại tệp dữ liệu.", file=sys.stderr)
 
 
 # ---------------------------------------------------------------- the status policy

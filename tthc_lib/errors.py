@@ -17,7 +17,7 @@ TEMPLATES = {
     "empty": "cần {expected} (không được để trống)",
     "unknown_value": "cần một trong {detail} ({expected})",
     "duplicate_code": "mã hồ sơ không trùng (các dòng {detail} cùng mã nhưng khác nội dung)",
-    "headers_disagree": "hai cột cùng nghĩa phải giống nhau; cột '{detail}' ghi khác",
+    "headers_disagree": "hai cột cùng nghĩa phải giống nhau; {detail} ghi khác",
     "level_not_in_period": "cấp {detail} (từ 01/07/2025 không còn cấp huyện)",
 }
 
@@ -52,8 +52,17 @@ class Problem:
             where.append(f"cột '{col.label_vi}' ({self.column})" if col else f"cột '{self.column}'")
         template = TEMPLATES.get(self.code, "cần {expected}")
         what = template.format(expected=self.expected, detail=self.detail, found=self.found)
-        found = f", gặp {self.found!r}" if self.found is not None else ""
+        found = f", gặp {_quote(self.found)}" if self.found is not None else ""
         return f"{', '.join(where)}: {what}{found}"
+
+
+def _quote(value: str, limit: int = 80) -> str:
+    """Return a found value as quoted in a message: masked, on one line, at most `limit`
+    characters."""
+    from .text import display
+
+    shown = display(str(value))
+    return repr(shown if len(shown) <= limit else shown[:limit] + "…")
 
 
 def raise_problems(path: Path | str, problems: list[Problem], total: int | None = None,

@@ -17,7 +17,8 @@ from .errors import InputError
 from .policy import TREATMENTS, load_policy
 from .profiles import builtin_profiles, detect, load_profile, resolve, vocabulary
 from .read import read
-from .schema import BY_NAME, UNKNOWN_LEVEL, C, fold, nfc
+from .schema import BY_NAME, UNKNOWN_LEVEL, C, fold
+from .text import display
 
 CATEGORICAL = (C.cap, C.kenh_nop, C.muc_do_dvc, C.trang_thai, *FLAG_COLS)
 MAX_VALUES = 30
@@ -66,7 +67,7 @@ def inspect_file(data: str | Path, sheet: str | None = None, profile: str | None
             table = voc.table(canon, prof)
             rows = con.execute(f"SELECT {_text(ref)} AS v, count(*) FROM {src} GROUP BY v "
                                f"ORDER BY count(*) DESC LIMIT {MAX_VALUES}").fetchall()
-            values[canon] = [{"value": "" if v is None else nfc(v), "count": n,
+            values[canon] = [{"value": "" if v is None else display(v), "count": n,
                               "maps_to": table.get(fold(v or "")),
                               **({"counts_as": TREATMENTS[pol.treatment(table.get(fold(v or "")))]}
                                  if canon == C.trang_thai else {})}

@@ -15,6 +15,7 @@ from .engine import DATE_COLS, FLAG_COLS, Dataset, open_dataset
 from .errors import InputError, Problem, raise_problems  # noqa: F401  (re-exported)
 from .profiles import Profile
 from .schema import C, nfc
+from .text import display
 
 ROW = "_row"  # the dossier's row number in the source file, for messages
 # engine column -> canonical name, for the pandas view
@@ -43,7 +44,8 @@ class DossierTable:
         return self._df
 
 
-TEXT = (C.ma_ho_so, C.ma_tthc, C.ten_tthc, C.linh_vuc, C.co_quan, C.nhom_lien_thong)
+CODES = (C.ma_ho_so, C.ma_tthc)
+NAMES = (C.ten_tthc, C.linh_vuc, C.co_quan, C.nhom_lien_thong)
 
 
 def canonical_frame(df):
@@ -51,9 +53,10 @@ def canonical_frame(df):
     stray spaces: the engine leaves that to one pass over distinct values)."""
     df = df[[c for c in df.columns if not c.startswith("e_") and c != "cap_col"]]
     df = df.rename(columns=CANONICAL_NAMES)
-    for col in TEXT:
+    for col in CODES + NAMES:
         if col in df:
-            uniq = {v: (nfc(v) if isinstance(v, str) else v) for v in df[col].unique()}
+            clean = display if col in NAMES else nfc
+            uniq = {v: (clean(v) if isinstance(v, str) else v) for v in df[col].unique()}
             df[col] = df[col].map(uniq)
     return df
 

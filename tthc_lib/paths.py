@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,27 @@ def report_dir(outputs: Path, unit_slug: str, period_code: str) -> Path:
         raise InputError(f"Thư mục kết quả '{unit_slug}/{period_code}' nằm ngoài thư mục "
                          f"outputs '{outputs}': không ghi.")
     return out
+
+
+def regular_file(path: Path, what: str = "tệp dữ liệu") -> Path:
+    """Return `path` if it is a regular file that can be read; refuse a missing path, a
+    folder, and a device, FIFO or socket (reading /dev/zero or a pipe never ends)."""
+    from .errors import InputError
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise InputError(f"Không tìm thấy {what} '{path}'.") from None
+    except OSError as exc:
+        raise InputError(f"Không đọc được {what} '{path}' ({exc.strerror}).") from None
+    if stat.S_ISDIR(mode):
+        raise InputError(f"'{path}' là một thư mục; cần {what} (một tệp).")
+    if not stat.S_ISREG(mode):
+        raise InputError(f"'{path}' không phải một tệp thông thường (thiết bị, đường ống "
+                         f"FIFO…); cần {what}.")
+    if not os.access(path, os.R_OK):
+        raise InputError(f"Không có quyền đọc {what} '{path}'.")
+    return path
 
 
 def cache_dir() -> Path:

@@ -76,11 +76,23 @@ def _canonical_code(text: str) -> str:
     return text
 
 
+# the years a dossier date or a period may fall in; anything else is a typing error
+YEARS = (1990, 2100)
+
+
 def parse_period(text: str | int) -> Period:
     """Return the Period for `2023-Q3`, `2023-H1`, `2023` or `2023-07-01..2023-09-30`, or
     their Vietnamese spellings (`Q3/2023`, `Quý III/2023`, `6 tháng đầu năm 2023`,
     `năm 2023`)."""
-    code = _canonical_code(str(text).strip())
+    code = _canonical_code(str(text).strip()[:100])
+    years = [int(y) for y in re.findall(r"\d{4}", code)]
+    if years and not all(YEARS[0] < y <= YEARS[1] for y in years):
+        raise PeriodError(f"Kỳ báo cáo '{code}': năm cần trong khoảng {YEARS[0] + 1}–"
+                          f"{YEARS[1]}.")
+    return _parse(code)
+
+
+def _parse(code: str) -> Period:
     if m := _QUARTER.match(code):
         y, q = int(m[1]), int(m[2])
         last_month = 3 * q

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError
+from .paths import regular_file
 from .profiles import RULES, read_yaml_text
 
 TREATMENTS = {
@@ -111,7 +112,9 @@ def load_policy(name_or_path: str | None) -> Policy:
         raise InputError(f"Không có chính sách đếm '{name_or_path}'. Có: "
                          f"{', '.join(shipped)} (hoặc đường dẫn tới tệp YAML của bạn).")
     try:
-        raw = read_yaml_text(path.read_text(encoding="utf-8"))
+        raw = read_yaml_text(regular_file(path, "tệp chính sách đếm").read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(f"Tệp '{path.name}' cần mã UTF-8.") from None
     except yaml.YAMLError as exc:
         raise InputError(f"Tệp '{path.name}' không phải YAML hợp lệ: {exc}") from None
     return _parse(raw, path.name)

@@ -118,10 +118,12 @@ def read_yaml_text(text: str):
 
 
 def _read_yaml(path: Path) -> dict:
+    from .paths import regular_file
+
     try:
-        return read_yaml_text(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"Không tìm thấy tệp '{path}'.") from None
+        return read_yaml_text(regular_file(path, "tệp YAML").read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(f"Tệp '{path.name}' cần mã UTF-8.") from None
     except yaml.YAMLError as exc:
         raise InputError(f"Tệp '{path.name}' không phải YAML hợp lệ: {exc}") from None
 

@@ -19,6 +19,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from .errors import InputError
+from .fmt import number
+from .paths import regular_file
 from .profiles import known_headers
 from .schema import fold
 
@@ -77,10 +79,13 @@ def _utf8(raw: bytes, path: Path) -> bytes:
     """Return the CSV bytes as UTF-8 (no BOM), converting UTF-16 and Windows-1258."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16").encode("utf-8")
-    if raw[:4] in (b"PK\x03\x04", b"%PDF") or b"\x00" in raw[:4096]:
+    if raw[:4] in (b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0") or \
+            raw[:4096].count(b"\x00") > 400:
         raise InputError(
             f"Tệp '{path.name}' không phải tệp CSV (nội dung là tệp nhị phân, có thể là PDF/ZIP/"
-            "XLSX bị đổi đuôi). Hãy xuất lại dữ liệu dạng CSV UTF-8 hoặc XLSX.")
+            "XLSX/XLS bị đổi đuôi). Hãy xuất lại dữ liệu dạng CSV UTF-8 hoặc XLSX.")
+    if b"\x00" in raw:  # a stray NUL from the exporting database: a control character
+        raw = raw.replace(b"\x00", b"")
     raw = raw.removeprefix(b"\xef\xbb\xbf")
     try:
         raw.decode("utf-8")
@@ -265,10 +270,54 @@ def _cell(v) -> str | None:
     return str(v)
 
 
+# An XLSX is a zip of XML: refuse one that inflates beyond what any real export needs (a
+# "zip bomb") before parsing it, and any cell longer than Excel itself allows.
+MAX_UNZIPPED = 4 << 30
+MAX_RATIO = 200  # real sheets compress 5-30×; checked on parts over MAX_SMALL_PART
+MAX_SMALL_PART = 16 << 20
+MAX_CELL = 32767
+
+
+def _check_inflation(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as z:
+            parts = z.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return  # openpyxl says what is wrong with it
+    total = sum(p.file_size for p in parts)
+    bomb = [p for p in parts if p.file_size > MAX_SMALL_PART
+            and p.file_size > MAX_RATIO * max(p.compress_size, 1)]
+    if total > MAX_UNZIPPED or bomb:
+        raise InputError(f"Tệp '{path.name}' ({number(path.stat().st_size >> 10)} KB) giải nén "
+                         f"ra {number(total >> 20)} MB, vượt giới hạn ({MAX_UNZIPPED >> 30} GB, "
+                         f"hoặc nén quá {MAX_RATIO} lần): không phải tệp xuất dữ liệu bình "
+                         "thường, không đọc.")
+
+
+def _row_cells(values, r: int, path: Path) -> list[str | None]:
+    """Return one sheet row as text cells; refuse a cell longer than Excel allows."""
+    cells = [_cell(v) for v in values]
+    for j, c in enumerate(cells):
+        if c is not None and len(c) > MAX_CELL:
+            raise InputError(f"Tệp '{path.name}': ô dòng {r}, cột {_letters(j + 1)} dài "
+                             f"{number(len(c))} ký tự, quá giới hạn {number(MAX_CELL)} ký tự "
+                             "một ô của Excel: không đọc.")
+    return cells
+
+
+def _letters(col: int) -> str:
+    out = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
 def _xlsx_table(path: Path, sheet: str | None):
     import pyarrow as pa
     from openpyxl import load_workbook
 
+    _check_inflation(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zip/xml errors from a file that is not really XLSX
@@ -287,7 +336,8 @@ def _xlsx_table(path: Path, sheet: str | None):
         best = None
         grids = {}
         for name in [sheet] if sheet else names:
-            grid = [[_cell(v) for v in row] for row in wb[name].iter_rows(values_only=True)]
+            grid = [_row_cells(row, r, path) for r, row in
+                    enumerate(wb[name].iter_rows(values_only=True), start=1)]
             for r1, c1, r2, c2 in merged.get(name, []):
                 if r1 - 1 >= len(grid):
                     continue
@@ -334,8 +384,7 @@ def exact(path: Path) -> Path:
 def read(con, path: Path, sheet: str | None = None, sha: str | None = None) -> Raw:
     """Return the file's raw table of text cells (Parquet: only its column names; DuckDB
     connection `con` reads the schema)."""
-    if not path.exists():
-        raise InputError(f"Không tìm thấy tệp dữ liệu '{path}'.")
+    regular_file(path)
     suffix = path.suffix.lower()
     sha = sha256_of(path) if sha is None else sha
     if suffix == ".parquet":

@@ -8,10 +8,12 @@ for debugging.
 from __future__ import annotations
 
 import os
+import queue
 import re
 import shutil
 import sys
 import tempfile
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +22,7 @@ import nbformat
 
 from .errors import InputError
 from .paths import NOTEBOOK, OUTPUTS, report_dir
+from .signals import deferred
 from .spec import load_spec
 
 
@@ -110,10 +113,43 @@ class WarmKernel:
     def __init__(self, kernel_name: str = "python3"):
         self.kernel_name = kernel_name
         self.km = None
+        self._jobs: queue.Queue | None = None
 
     def run(self, nb, parameters: dict, cwd: Path, partial: Path):
         """Execute `nb` with `parameters`; return the executed notebook. On a cell error,
-        write what ran to `partial` and raise nbclient's CellExecutionError."""
+        write what ran to `partial` and raise nbclient's CellExecutionError.
+
+        The notebook runs in this kernel's own thread: nbclient then leaves the process's
+        signal handlers alone (in the main thread it replaces them), so Ctrl-C and SIGTERM
+        reach the main thread, which kills the kernel and stops at once."""
+        if self._jobs is None:
+            self._jobs = queue.Queue()
+            threading.Thread(target=self._serve, daemon=True, name="kernel").start()
+        done: queue.Queue = queue.Queue()
+        self._jobs.put((nb, parameters, cwd, partial, done))
+        try:
+            while True:
+                try:
+                    ok, value = done.get(timeout=0.2)
+                    break
+                except queue.Empty:
+                    continue
+        except BaseException:  # Interrupted: the cell may run for minutes, do not wait
+            self.kill()
+            raise
+        if not ok:
+            raise value
+        return value
+
+    def _serve(self) -> None:
+        while True:
+            nb, parameters, cwd, partial, done = self._jobs.get()
+            try:
+                done.put((True, self._run(nb, parameters, cwd, partial)))
+            except BaseException as exc:  # handed to the waiting thread
+                done.put((False, exc))
+
+    def _run(self, nb, parameters: dict, cwd: Path, partial: Path):
         from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError, DeadKernelError
         from papermill.parameterize import parameterize_notebook
@@ -137,6 +173,19 @@ class WarmKernel:
                 self.km = client.km
         return client.nb
 
+    def kill(self) -> None:
+        """Kill the kernel's process group at once (a worker that is being stopped)."""
+        import signal
+
+        prov = getattr(self.km, "provisioner", None)
+        pgid = getattr(prov, "pgid", None) or getattr(prov, "pid", None)
+        if pgid:
+            try:
+                os.killpg(pgid, signal.SIGKILL)
+            except OSError:
+                pass
+        self.km = None
+
     def close(self) -> None:
         if self.km is not None:
             from jupyter_core.utils import run_sync
@@ -145,16 +194,18 @@ class WarmKernel:
             self.km = None
 
 
-def _execute(nb, parameters: dict, cwd: Path, out: Path, kernel_name: str, kernel):
-    """Execute the notebook, with papermill (fresh kernel) or on a WarmKernel; return the
-    executed notebook. Cell errors come back with `ename` and `evalue`."""
-    if kernel is not None:
-        return kernel.run(nb, parameters, cwd, out)
-    import papermill as pm
+_STAGING: set[Path] = set()  # this process's staging folders, for a stopped worker
 
-    return pm.execute_notebook(nb, str(out), kernel_name=kernel_name, parameters=parameters,
-                               cwd=str(cwd), progress_bar=False, log_output=False,
-                               request_save_on_cell_execute=False)
+
+def remove_staging() -> None:
+    """Remove the staging folders of reports this process is making (it is stopping)."""
+    for stage in list(_STAGING):
+        shutil.rmtree(stage, ignore_errors=True)
+        for folder in (stage.parent, stage.parent.parent):
+            try:
+                folder.rmdir()  # only when a first run left it empty
+            except OSError:
+                break
 
 
 def render_report(params: str | Path, outputs: Path = OUTPUTS, strict: bool = False,
@@ -166,7 +217,6 @@ def render_report(params: str | Path, outputs: Path = OUTPUTS, strict: bool = Fa
     Everything is produced in a staging folder and renamed into place only when all of it
     succeeded. Raises InputError for bad params or data, RenderError otherwise."""
     from nbclient.exceptions import CellExecutionError
-    from papermill import PapermillExecutionError
 
     params = Path(params).resolve()
     spec = load_spec(params)  # fail fast, before a kernel starts
@@ -177,16 +227,19 @@ def render_report(params: str | Path, outputs: Path = OUTPUTS, strict: bool = Fa
     out_dir = report_dir(Path(outputs), spec.unit.slug, spec.period.code)
     out_dir.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".stage-", dir=out_dir))
+    _STAGING.add(stage)
     failed = out_dir / "report.failed.ipynb"
     nb = load_notebook()
     nb.metadata["tthc"] = {"title": f"Báo cáo TTHC {spec.unit.name} {spec.period.label_vi}"}
+    own = kernel is None  # one report: a kernel of its own, shut down at the end
+    kernel = kernel or WarmKernel(kernel_name)
     try:
         try:
             with quiet_stderr(stage / "kernel.log"):
-                executed = _execute(nb, {"params_path": str(params), "strict": strict,
-                                         "stage_dir": str(stage)}, params.parent,
-                                    stage / "report.ipynb", kernel_name, kernel)
-        except (PapermillExecutionError, CellExecutionError) as exc:
+                executed = kernel.run(nb, {"params_path": str(params), "strict": strict,
+                                           "stage_dir": str(stage)}, Path.cwd(),
+                                      stage / "report.ipynb")
+        except CellExecutionError as exc:
             (stage / "report.ipynb").replace(failed)
             message = _cell_error(exc)
             if exc.ename in ("InputError", "PeriodError"):
@@ -205,9 +258,16 @@ def render_report(params: str | Path, outputs: Path = OUTPUTS, strict: bool = Fa
                 print_pdf(stage / "report.html", stage / "report.pdf")
             else:
                 printer.print(stage / "report.html", stage / "report.pdf")
-        for f in sorted(stage.iterdir()):  # publish: one rename per file
-            f.replace(out_dir / f.name)
-        failed.unlink(missing_ok=True)
+        with deferred():  # publish: one rename per file, never interrupted halfway
+            for f in sorted(stage.iterdir()):
+                f.replace(out_dir / f.name)
+            failed.unlink(missing_ok=True)
     finally:
+        if own:
+            kernel.close()
         shutil.rmtree(stage, ignore_errors=True)
+        _STAGING.discard(stage)
+        for folder in (out_dir, out_dir.parent):  # a first run that failed leaves nothing
+            if folder != Path(outputs).resolve() and not any(folder.iterdir()):
+                folder.rmdir()
     return Rendered(out_dir, spec.unit.slug, spec.period.code)

@@ -113,6 +113,7 @@ class Report:
                 source=ds.source, rows_read=ds.rows_read,
                 rows_used=r.rows_used, duplicates=ds.identical_duplicates,
                 excluded=excluded, personal=ds.personal, reading=self.reading(),
+                masked=self.results.masked,
                 policy=r.policy, statuses=self.status_rows(), presets=self.presets,
                 absent=self.absent_columns(),
                 ok_count=sum(f.ok for f in self.identities), total_count=len(self.identities),

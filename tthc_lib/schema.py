@@ -109,11 +109,18 @@ PERSONAL_HEADERS = (
     "Số điện thoại", "Điện thoại", "SĐT", "Email", "E-mail", "Thư điện tử", "Địa chỉ",
     "Địa chỉ thường trú", "Nơi cư trú", "ho_ten", "so_cccd", "so_dien_thoai", "email", "dia_chi",
     "ChuHoSo", "SoGiayToChuHoSo", "SoDienThoai", "Fax", "DiaChiChuHoSo", "DinhDanhCHS",
+    "applicant_name", "phone", "id_number", "address", "Họ, tên", "Năm sinh",
+    "Căn cước công dân", "Số CMT", "Nơi thường trú", "Tên người yêu cầu",
 )
-_PERSONAL_WORDS = ("ho ten", "ho va ten", "cccd", "cmnd", "dinh danh", "dien thoai", "sdt",
-                   "email", "e-mail", "thu dien tu", "dia chi", "ngay sinh", "nguoi nop",
-                   "chu ho so", "chuhoso", "sodienthoai", "diachi", "sogiayto", "fullname",
-                   "identity", "phone", "address", "birth")
+# whole words (after folding, punctuation as spaces) that mark a header as personal
+_PERSONAL_WORDS = re.compile(
+    r"\b(?:ho ten|ho va ten|cccd|cmnd|cmt|can cuoc|dinh danh|ho chieu|dien thoai|sdt|"
+    r"di dong|email|e mail|thu dien tu|dia chi|thuong tru|tam tru|noi o|cu tru|ngay sinh|"
+    r"nam sinh|gioi tinh|nguoi nop|nguoi yeu cau|nguoi de nghi|nguoi dung ten|cong dan|"
+    r"chu ho so|chuhoso|sodienthoai|diachi|sogiayto|dinhdanh|hoten|fullname|full name|"
+    r"applicant|citizen|identity|id number|id card|passport|phone|mobile|address|birth|"
+    r"gender|fax)\b")
+_PUNCT = re.compile(r"[^\w ]+")
 
 LEVELS = ("tinh", "huyen", "xa")
 UNKNOWN_LEVEL = "chua_ro"
@@ -154,4 +161,5 @@ def is_personal_header(header: str, known: set[str] = frozenset()) -> bool:
     key = fold(header)
     if key in known:
         return False
-    return key in PERSONAL_KEYS or any(w in key for w in _PERSONAL_WORDS)
+    words = " ".join(_PUNCT.sub(" ", key).split())
+    return key in PERSONAL_KEYS or bool(_PERSONAL_WORDS.search(words))

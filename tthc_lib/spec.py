@@ -29,7 +29,9 @@ text:                          # optional: the analyst's paragraphs, by section 
 from __future__ import annotations
 
 import difflib
+import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -37,9 +39,11 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError
+from .paths import regular_file
 from .periods import Period, PeriodError, parse_period
 from .registry import REGISTRY
 from .sections import TEXT_KEYS
+from .text import no_controls
 
 TOP_KEYS = {"unit", "period", "data", "sheet", "figures", "text", "interconnected_window",
             "previous", "style", "profile", "catalog", "policy", "report_date", "number"}
@@ -112,13 +116,37 @@ def _err(path: Path, key: str, msg: str) -> InputError:
 
 
 def _resolve(path: Path, data: str) -> Path:
+    """Return where a relative path in the params file points: beside the params file,
+    else in the workspace (the current folder) — never in some other parent folder."""
     p = Path(data)
     if p.is_absolute():
         return p
-    for base in (path.parent, *path.parent.resolve().parents, Path.cwd()):
+    for base in (path.parent, Path.cwd()):
         if (base / p).exists():
             return (base / p).resolve()
     return (path.parent / p).resolve()
+
+
+def _file_problem(path: Path, value: str, what: str) -> str | None:
+    """Return why `path` (written `value` in the params file) is not a readable file, or
+    None."""
+    try:
+        regular_file(path, what)
+    except InputError:
+        if not path.exists():
+            return (f"trỏ tới tệp không tồn tại: '{value}' (tìm cạnh tệp tham số và trong "
+                    f"thư mục làm việc {Path.cwd()}).")
+        return f"trỏ tới '{value}', không phải một tệp đọc được."
+    return None
+
+
+def _show(value, limit: int = 60) -> str:
+    """Return a params value as quoted in a message: its type for lists and tables, at most
+    `limit` characters of text (a value is never printed whole)."""
+    if isinstance(value, dict | list | tuple | set):
+        return "một bảng" if isinstance(value, dict) else "một danh sách"
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _suggest(key: str, known) -> str:
@@ -136,14 +164,14 @@ def figure_value(key: str, value, percent: bool):
     so that is refused; a quoted "1.842" or "1 842" is 1842. Percentages may be decimals
     ("27,3" or 27.3)."""
     if isinstance(value, bool):
-        raise ValueError(f"cần là một số, gặp {value!r}.")
+        raise ValueError(f"cần là một số, gặp {_show(value)}.")
     if isinstance(value, str):
         text = value.strip()
         if percent:
             try:
                 value = float(text.replace("%", "").replace(",", ".").strip())
             except ValueError:
-                raise ValueError(f"cần là một tỷ lệ phần trăm (ví dụ 27,3), gặp {value!r}."
+                raise ValueError(f"cần là một tỷ lệ phần trăm (ví dụ 27,3), gặp {_show(value)}."
                                  ) from None
         elif _THOUSANDS.match(text):
             value = int(re.sub(r"[. \u00a0]", "", text))
@@ -151,7 +179,9 @@ def figure_value(key: str, value, percent: bool):
             raise ValueError(f"cần là một số nguyên không âm (ví dụ 1842 hoặc \"1.842\"), gặp "
                              f"{value!r}.")
     if not isinstance(value, int | float):
-        raise ValueError(f"cần là một số, gặp {value!r}.")
+        raise ValueError(f"cần là một số, gặp {_show(value)}.")
+    if not math.isfinite(value):
+        raise ValueError(f"cần là một số hữu hạn, gặp {_show(value)}.")
     if value < 0:
         raise ValueError(f"không được âm, gặp {value}.")
     if not percent and isinstance(value, float):
@@ -166,19 +196,24 @@ def figure_value(key: str, value, percent: bool):
     return value
 
 
-def load_spec(path: str | Path) -> ReportSpec:
-    """Return the ReportSpec read from a params YAML. Every problem is reported at once,
-    each naming the file and the key (and the closest known key for a misspelt one)."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"Không tìm thấy tệp tham số '{path}'.")
+def read_params(path: Path) -> dict:
+    """Return a params file's top-level table as YAML reads it (no aliases), or raise
+    InputError naming the file."""
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=NoAliasLoader) or {}
+        raw = yaml.load(params_text(path), Loader=NoAliasLoader) or {}
     except yaml.YAMLError as exc:
         raise InputError(f"Tệp tham số '{path}' không phải YAML hợp lệ: "
                          f"{str(exc)[:300]}") from None
     if not isinstance(raw, dict):
         raise InputError(f"Tệp tham số '{path}': cần một bảng khóa: giá trị ở cấp ngoài cùng.")
+    return raw
+
+
+def load_spec(path: str | Path) -> ReportSpec:
+    """Return the ReportSpec read from a params YAML. Every problem is reported at once,
+    each naming the file and the key (and the closest known key for a misspelt one)."""
+    path = Path(path)
+    raw = read_params(path)
     problems: list[str] = []
 
     def bad(key: str, msg: str) -> None:
@@ -186,7 +221,8 @@ def load_spec(path: str | Path) -> ReportSpec:
 
     for key in raw:
         if key not in TOP_KEYS:
-            bad(str(key), f"không được hỗ trợ; các khóa hợp lệ: {sorted(TOP_KEYS)}."
+            bad(_show(key)[1:-1] if isinstance(key, str) else _show(key),
+                f"không được hỗ trợ; các khóa hợp lệ: {sorted(TOP_KEYS)}."
                 + _suggest(key, TOP_KEYS))
     for key in ("unit", "period", "data"):
         if key not in raw:
@@ -207,9 +243,12 @@ def load_spec(path: str | Path) -> ReportSpec:
             bad("unit.slug", "cần là một tên an toàn: chữ thường không dấu, chữ số và dấu gạch "
                 "ngang, tối đa 64 ký tự (ví dụ bac-giang); không được có '/', '..' hay ký tự "
                 "khác.")
+        for key, value in unit.items():
+            if key in UNIT_KEYS and key not in REQUIRED_UNIT and not isinstance(value, str):
+                bad(f"unit.{key}", f"cần là chuỗi, gặp {_show(value)}.")
         if unit.get("kind", "province") not in UNIT_KINDS:
             bad("unit.kind", f"cần là một trong {', '.join(UNIT_KINDS)}, gặp "
-                f"{unit.get('kind')!r}.")
+                f"{_show(unit.get('kind'))}.")
     period = None
     if "period" in raw:
         try:
@@ -222,9 +261,8 @@ def load_spec(path: str | Path) -> ReportSpec:
             bad("data", "cần là đường dẫn tệp dữ liệu (chuỗi).")
         else:
             data = _resolve(path, raw["data"])
-            if not data.exists():
-                bad("data", f"trỏ tới tệp không tồn tại: '{raw['data']}'. Chạy `tthc sample` để "
-                    "tạo dữ liệu mẫu, hoặc sửa đường dẫn.")
+            if why := _file_problem(data, raw["data"], "tệp dữ liệu"):
+                bad("data", why + " Chạy `tthc sample` để tạo dữ liệu mẫu, hoặc sửa đường dẫn.")
     figures = raw.get("figures") or {}
     if not isinstance(figures, dict):
         bad("figures", "cần là một bảng mã chỉ tiêu: số liệu.")
@@ -248,7 +286,7 @@ def load_spec(path: str | Path) -> ReportSpec:
             bad(f"text.{key}", f"không phải mục văn bản đã biết; có: "
                 f"{', '.join(sorted(TEXT_KEYS))}." + _suggest(key, TEXT_KEYS))
         elif not isinstance(value, str):
-            bad(f"text.{key}", f"cần là một đoạn văn (chuỗi), gặp {value!r}.")
+            bad(f"text.{key}", f"cần là một đoạn văn (chuỗi), gặp {_show(value)}.")
     window = previous = None
     for key, fn in (("interconnected_window", _window), ("previous", _previous)):
         try:
@@ -261,6 +299,10 @@ def load_spec(path: str | Path) -> ReportSpec:
     if not isinstance(style, dict) or set(style) - STYLE_KEYS:
         bad("style", f"chỉ nhận các khóa {sorted(STYLE_KEYS)}.")
         style = {}
+    for key, value in style.items():
+        if not isinstance(value, bool):
+            bad(f"style.{key}", f"cần là true hoặc false (không có ngoặc kép), gặp "
+                f"{_show(value)}.")
     sheet = raw.get("sheet")
     if sheet is not None and not isinstance(sheet, str):
         bad("sheet", "cần là tên trang tính (chuỗi).")
@@ -274,8 +316,8 @@ def load_spec(path: str | Path) -> ReportSpec:
             continue
         as_path = _resolve(path, value)
         if key == "catalog" or value.endswith((".yaml", ".yml", ".csv")):
-            if not as_path.exists():
-                bad(key, f"trỏ tới tệp không tồn tại: '{value}'.")
+            if why := _file_problem(as_path, value, "tệp"):
+                bad(key, why)
                 continue
             rules[key] = as_path if key == "catalog" else str(as_path)
         else:
@@ -286,21 +328,46 @@ def load_spec(path: str | Path) -> ReportSpec:
         try:
             report_date = date.fromisoformat(str(report_date))
         except ValueError:
-            bad("report_date", f"cần là ngày dạng 2023-09-20, gặp {report_date!r}.")
+            bad("report_date", f"cần là ngày dạng 2023-09-20, gặp {_show(report_date)}.")
             report_date = None
     number = raw.get("number", "")
-    if not isinstance(number, str | int):
+    if isinstance(number, bool) or not isinstance(number, str | int):
         bad("number", "cần là số hiệu văn bản, ví dụ \"125/BC-UBND\".")
         number = ""
     if problems:
         head = f"Tệp tham số '{path}' có {len(problems)} lỗi:\n" if len(problems) > 1 else ""
         raise InputError(head + "\n".join(problems), code="params")
-    return ReportSpec(path=path, unit=Unit(**{k: str(v) for k, v in unit.items()}),
+    return ReportSpec(path=path, unit=Unit(**{k: no_controls(v).strip()
+                                              for k, v in unit.items()}),
                       period=period, data=data, sheet=sheet, figures=typed,
-                      text={k: str(v) for k, v in text.items()}, interconnected_window=window,
+                      text={k: no_controls(v, keep_newlines=True) for k, v in text.items()},
+                      interconnected_window=window,
                       previous=previous, pad_small_numbers=bool(style.get("pad_small_numbers")),
-                      raw=raw, report_date=report_date, number=str(number or ""),
+                      raw=raw, report_date=report_date,
+                      number=no_controls(str(number or "")).strip(),
                       annex=bool(style.get("annex", True)), **rules)
+
+
+MAX_PARAMS_BYTES = 1 << 20
+
+
+def params_text(path: Path) -> str:
+    """Return a params file's text: UTF-8 (with or without BOM), UTF-16 with a BOM, or
+    Windows-1258 (Vietnamese Windows' own encoding), in NFC."""
+    regular_file(path, "tệp tham số")
+    if path.stat().st_size > MAX_PARAMS_BYTES:
+        raise InputError(f"Tệp tham số '{path}' lớn hơn {MAX_PARAMS_BYTES >> 20} MB: không phải "
+                         "tệp tham số.")
+    raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return unicodedata.normalize("NFC", raw.decode("utf-16"))
+    for encoding in ("utf-8-sig", "cp1258"):
+        try:
+            return unicodedata.normalize("NFC", raw.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"Tệp tham số '{path}' không đọc được bằng mã UTF-8 hay Windows-1258: hãy "
+                     "lưu lại với mã UTF-8.")
 
 
 def _check_rules(path: Path, rules: dict) -> list[str]:
@@ -345,6 +412,6 @@ def _previous(path: Path, raw) -> tuple[Path, Period, str | None] | None:
     except PeriodError as exc:
         raise _err(path, "previous.period", str(exc)) from None
     data = _resolve(path, str(raw["data"]))
-    if not data.exists():
-        raise _err(path, "previous.data", f"trỏ tới tệp không tồn tại: '{raw['data']}'.")
+    if why := _file_problem(data, str(raw["data"]), "tệp dữ liệu"):
+        raise _err(path, "previous.data", why)
     return data, period, raw.get("sheet")
