@@ -14,6 +14,10 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e ".[dev,lab]"
+	@# JupyterLab of this venv opens the .py notebooks (jupytext) as notebooks on double-click
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"python": "Jupytext Notebook"}}}' \
+		> $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -50,5 +54,7 @@ lint: install
 bench: install system-deps
 	$(PY) bench/run.py
 
+# only what the tool generated and can generate again: the sample exports and the sample
+# units' reports; an analyst's own exports, params and reports stay
 clean:
-	rm -rf outputs/*/ data/
+	@if [ -x $(TTHC) ]; then $(TTHC) clean-samples; fi

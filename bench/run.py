@@ -157,8 +157,8 @@ def bench_report(tmp: Path, rows: list[str]) -> float:
     params.write_text((ROOT / "params/bac-giang/2023-Q3.yaml").read_text(encoding="utf-8")
                       .replace("data/samples/bac-giang-2023-Q3.csv", str(csv)), encoding="utf-8")
     floor = floor_notebook(tmp)
-    run(TTHC + ["report", str(params), "--outputs", str(tmp / "out")])  # warm caches
-    t, rss = run(TTHC + ["report", str(params), "--outputs", str(tmp / "out")])
+    run(TTHC + ["report", str(params), "--out", str(tmp / "out")])  # warm caches
+    t, rss = run(TTHC + ["report", str(params), "--out", str(tmp / "out")])
     rows.append(f"| one report (Bắc Giang, 180.381 rows, HTML + XLSX) | {t:.2f} s | {rss:,.0f} "
                 f"MiB | papermill empty notebook + HTML {floor:.2f} s (+ ~0.5 s CLI start) | "
                 f"**{t / floor:.2f}×** |")
@@ -183,7 +183,7 @@ def bench_batch(tmp: Path, provinces: int, floor: float, rows: list[str]) -> Non
     target = provinces * floor / cores
     for label, extra in (("HTML + XLSX", []), ("HTML + XLSX + PDF", ["--pdf"])):
         out = tmp / f"out-{len(extra)}"
-        t, rss = run(TTHC + ["batch", str(params_dir), "--period", "2023-Q3", "--outputs",
+        t, rss = run(TTHC + ["batch", str(params_dir), "--period", "2023-Q3", "--out",
                              str(out), *extra])
         rows.append(f"| batch of {provinces} provinces (20.000 rows each), {label} | {t:.1f} s "
                     f"({provinces / t:.2f} reports/s) | {rss:,.0f} MiB | {provinces} × floor / "

@@ -10,18 +10,24 @@
 
 # %% [markdown]
 # Báo cáo kiểm soát TTHC, một cửa, một cửa liên thông của một đơn vị trong một kỳ.
-# Chạy bằng `tthc report params/<đơn vị>/<kỳ>.yaml`; mọi công thức, mẫu câu và biểu đồ
-# nằm trong `tthc_lib`.
+# Chạy bằng `tthc report params/<đơn vị>/<kỳ>.yaml`, hoặc bằng papermill:
+# `papermill notebooks/report.ipynb ket-qua.ipynb -p params_path params/<đơn vị>/<kỳ>.yaml`;
+# mọi công thức, mẫu câu và biểu đồ nằm trong `tthc_lib`. Không cần sửa notebook này.
+
+# %%
+_names = set(globals())  # what exists before the parameters (to refuse unknown ones)
 
 # %% tags=["parameters"]
-params_path: str = "../params/bac-giang/2023-Q3.yaml"  # tệp tham số của đơn vị và kỳ báo cáo
+params_path: str = ""  # tệp tham số của đơn vị và kỳ báo cáo (bắt buộc)
 strict: bool = False  # True: kiểm tra số liệu không đạt là lỗi, không tạo báo cáo
 stage_dir: str = ""  # nếu có: ghi forms.xlsx và results.json vào thư mục này
 
 # %%
 from tthc_lib import charts, show
+from tthc_lib.nbparams import check_parameters
 from tthc_lib.report import build_report
 
+check_parameters(globals(), _names)
 rep = build_report(params_path, strict=strict)
 show.html(rep.title_html())
 

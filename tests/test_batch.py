@@ -31,7 +31,7 @@ def test_batch_with_one_broken_unit(tmp_path):
     params(root, "tinh-khac-ky", SMALL, period="2023-Q2")
     out = tmp_path / "outputs"
     res = subprocess.run([sys.executable, "-m", "tthc_lib.cli", "batch", str(root), "--period",
-                          "2023-Q3", "--workers", "2", "--pdf", "--outputs", str(out)],
+                          "2023-Q3", "--workers", "2", "--pdf", "--out", str(out)],
                          capture_output=True, text=True, timeout=600)
     assert res.returncode == 1
     assert "2 thành công, 1 lỗi" in res.stderr
@@ -57,10 +57,10 @@ def test_warm_kernel_batch_gives_the_same_report_as_a_fresh_kernel(tmp_path):
     params(root, "tinh-a", SMALL)
     second = params(root, "tinh-b", SMALL)  # rendered on the kernel tinh-a warmed up
     cli = [sys.executable, "-m", "tthc_lib.cli"]
-    batch = subprocess.run(cli + ["batch", str(root), "--workers", "1", "--outputs",
+    batch = subprocess.run(cli + ["batch", str(root), "--workers", "1", "--out",
                                   str(tmp_path / "batch")], capture_output=True, text=True)
     assert batch.returncode == 0, batch.stderr
-    fresh = subprocess.run(cli + ["report", str(second), "--outputs", str(tmp_path / "fresh")],
+    fresh = subprocess.run(cli + ["report", str(second), "--out", str(tmp_path / "fresh")],
                            capture_output=True, text=True)
     assert fresh.returncode == 0, fresh.stderr
     stamp = re.compile(r"ngày \d+ tháng \d+ năm \d+|\d\d/\d\d/\d{4} \d\d:\d\d")

@@ -77,7 +77,7 @@ def test_missing_browser_is_a_clear_message(tmp_path):
     p.write_text("unit: {slug: d, name: UBND tỉnh D, short_name: tỉnh D}\nperiod: 2023-Q3\n"
                  "data: hs.csv\n", encoding="utf-8")
     out = subprocess.run([sys.executable, "-m", "tthc_lib.cli", "report", str(p), "--pdf",
-                          "--outputs", str(tmp_path / "out")], capture_output=True, text=True,
+                          "--out", str(tmp_path / "out")], capture_output=True, text=True,
                          env={**os.environ, "TTHC_CHROMIUM": "/khong/co/chromium"})
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert "TTHC_CHROMIUM" in out.stderr and "/khong/co/chromium" in out.stderr

@@ -261,7 +261,7 @@ def test_two_params_files_writing_the_same_report_are_refused_before_rendering(t
     root = tmp_path / "params"
     _unit(root, "tinh-a")
     _unit(root, "tinh-a", name="ban-sao")
-    res = tthc("batch", str(root), "--outputs", str(tmp_path / "out"))
+    res = tthc("batch", str(root), "--out", str(tmp_path / "out"))
     assert res.returncode == 2 and "cùng đơn vị (unit.slug) và cùng kỳ" in res.stderr
     assert "ban-sao" in res.stderr and not (tmp_path / "out" / "tinh-a").exists()
 
@@ -291,7 +291,7 @@ def test_ctrl_c_stops_a_batch_promptly_and_leaves_a_true_index(tmp_path):
         _unit(root, slug)
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "tthc_lib.cli", "batch", str(root),
-                             "--workers", "1", "--outputs", str(out)], text=True,
+                             "--workers", "1", "--out", str(out)], text=True,
                             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
                             start_new_session=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     seen = []
@@ -322,7 +322,7 @@ def test_relative_outputs_and_sigterm_keep_every_report_where_it_belongs(tmp_pat
     params = _unit(tmp_path / "params", "tinh-a")
     work = tmp_path / "work"
     work.mkdir()
-    res = tthc("report", str(params), "--outputs", "out", cwd=work)
+    res = tthc("report", str(params), "--out", "out", cwd=work)
     assert res.returncode == 0, res.stderr
     report = work / "out" / "tinh-a" / "2023-Q3"
     assert {"report.html", "forms.xlsx", "results.json"} <= {p.name for p in
@@ -330,7 +330,7 @@ def test_relative_outputs_and_sigterm_keep_every_report_where_it_belongs(tmp_pat
     assert not (params.parent / "out").exists()
     before = (report / "report.html").read_bytes()
     proc = subprocess.Popen([sys.executable, "-m", "tthc_lib.cli", "report", str(params),
-                             "--outputs", "out"], cwd=work, text=True, stderr=subprocess.PIPE,
+                             "--out", "out"], cwd=work, text=True, stderr=subprocess.PIPE,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     time.sleep(3)
     proc.send_signal(signal.SIGTERM)

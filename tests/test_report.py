@@ -38,7 +38,7 @@ def rendered(bac_giang_csv, tmp_path_factory):
     d = tmp_path_factory.mktemp("run")
     params = d / "params.yaml"
     params.write_text(PARAMS.format(data=bac_giang_csv), encoding="utf-8")
-    out = tthc("report", str(params), "--outputs", str(d / "outputs"), "--pdf")
+    out = tthc("report", str(params), "--out", str(d / "outputs"), "--pdf")
     assert out.returncode == 0, out.stderr
     return d, params, d / "outputs" / "bac-giang" / "2023-Q3"
 
@@ -78,7 +78,7 @@ def test_rerun_is_identical_but_for_the_timestamp_and_failure_keeps_the_report(r
                                                                                tmp_path):
     d, params, out = rendered
     first = (out / "report.html").read_text(encoding="utf-8")
-    assert tthc("report", str(params), "--outputs", str(d / "outputs")).returncode == 0
+    assert tthc("report", str(params), "--out", str(d / "outputs"), "--pdf").returncode == 0
     second = (out / "report.html").read_text(encoding="utf-8")
     stamp = re.compile(r"ngày \d+ tháng \d+ năm \d+|\d\d/\d\d/\d{4} \d\d:\d\d")
     assert stamp.sub("", first) == stamp.sub("", second)
@@ -89,7 +89,7 @@ def test_rerun_is_identical_but_for_the_timestamp_and_failure_keeps_the_report(r
                       encoding="utf-8")
     bad_params = d / "bad.yaml"
     bad_params.write_text(PARAMS.format(data=broken), encoding="utf-8")
-    res = tthc("report", str(bad_params), "--outputs", str(d / "outputs"))
+    res = tthc("report", str(bad_params), "--out", str(d / "outputs"))
     assert res.returncode == 2
     assert "broken.csv" in res.stderr and "dòng 2" in res.stderr and "Traceback" not in res.stderr
     assert (out / "report.html").read_text(encoding="utf-8") == second
@@ -156,3 +156,13 @@ def test_xlsx_form_ii06_matches_tthc_compute(rendered, bac_giang_csv):
     total = rows["total"]
     assert total[0] == total[1] + total[2] + total[3]  # (3) = (4) + (5) + (6)
     assert total[4] == sum(total[5:8]) and total[8] == total[9] + total[10]
+
+
+def test_a_rerun_without_pdf_leaves_no_stale_pdf_and_the_index_follows(rendered):
+    d, params, out = rendered
+    assert (out / "report.pdf").exists()
+    assert tthc("report", str(params), "--out", str(d / "outputs")).returncode == 0
+    assert not (out / "report.pdf").exists()  # every file of a report is from one run
+    index = (d / "outputs" / "index.html").read_text(encoding="utf-8")
+    assert "bac-giang/2023-Q3/report.html" in index and "report.pdf" not in index
+

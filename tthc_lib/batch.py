@@ -13,10 +13,8 @@ import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 from .errors import InputError
-from .paths import atomic_output
 from .periods import PeriodError, parse_period
 from .spec import read_params
 
@@ -228,31 +226,13 @@ def _unfinished(params: Path, folder: Path | None) -> Outcome:
     return Outcome(str(params), unit, period, False, 0.0, STOPPED, str(keep or ""))
 
 
-def write_index(outputs: Path, outcomes: list[Outcome]) -> Path:
-    """Write outputs/index.html: every unit's report, headline figures, links; sortable."""
-    from .narrative.render import render
+def write_index(outputs: Path, outcomes: list[Outcome] = ()) -> Path:
+    """Write outputs/index.html (every report in the outputs folder, by period) and, for a
+    batch, batch.json (this run's outcomes)."""
+    from .index import write
 
-    rows = []
-    for o in outcomes:
-        row = {"unit": o.unit, "period": o.period, "ok": o.ok, "message": o.message,
-               "name": o.unit, "headline": {}, "links": [], "checks_failed": 0}
-        folder = Path(o.folder) if o.folder else None
-        if folder and (folder / "results.json").exists():
-            summary = json.loads((folder / "results.json").read_text(encoding="utf-8"))
-            row["name"] = summary["unit"]["name"]
-            row["period"] = summary["period"]["label"]
-            row["headline"] = summary["headline"]
-            row["checks_failed"] = summary.get("checks_failed", 0)
-            for name, label in (("report.html", "HTML"), ("report.pdf", "PDF"),
-                                ("forms.xlsx", "XLSX")):
-                if (folder / name).exists():
-                    href = (folder / name).relative_to(outputs).as_posix()
-                    row["links"].append({"href": quote(href), "label": label})
-        rows.append(row)
-    html = render("index.html.j2", rows=rows)
-    path = outputs / "index.html"
-    with atomic_output(path) as tmp:
-        tmp.write_text(html, encoding="utf-8")
-    (outputs / "batch.json").write_text(json.dumps([asdict(o) for o in outcomes],
-                                                   ensure_ascii=False, indent=1), "utf-8")
+    path = write(outputs, outcomes)
+    if outcomes:
+        (outputs / "batch.json").write_text(json.dumps([asdict(o) for o in outcomes],
+                                                       ensure_ascii=False, indent=1), "utf-8")
     return path

@@ -1,4 +1,9 @@
-"""Paths in one place, anchored at the project root."""
+"""Paths in one place.
+
+The tool's own files (the report notebook, templates, rules) are package resources. An
+analyst's files live in a workspace — the folder the command runs in (or `--workspace`):
+`params/`, `data/`, `outputs/`.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,30 @@ from contextlib import contextmanager
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
-ROOT = PACKAGE.parent
-NOTEBOOK = ROOT / "notebooks" / "report.py"
-OUTPUTS = ROOT / "outputs"
+
+
+def resource(folder: str) -> Path:
+    """Return a folder the tool ships (`notebooks`, `sample_params`): inside the installed
+    package, or — in the source checkout — the project's `notebooks/` and `params/`."""
+    installed = PACKAGE / folder
+    if installed.is_dir():
+        return installed
+    return PACKAGE.parent / {"sample_params": "params"}.get(folder, folder)
+
+
+def notebook(name: str = "report.py") -> Path:
+    """Return a shipped notebook (jupytext percent source)."""
+    return resource("notebooks") / name
+
+
+def workspace() -> Path:
+    """Return the workspace: the folder the command runs in."""
+    return Path.cwd()
+
+
+def outputs() -> Path:
+    """Return the workspace's outputs folder."""
+    return workspace() / "outputs"
 
 
 def report_dir(outputs: Path, unit_slug: str, period_code: str) -> Path:

@@ -21,7 +21,8 @@ from pathlib import Path
 import nbformat
 
 from .errors import InputError
-from .paths import NOTEBOOK, OUTPUTS, report_dir
+from .paths import notebook, report_dir
+from .paths import outputs as workspace_outputs
 from .signals import deferred
 from .spec import load_spec
 
@@ -70,7 +71,7 @@ def load_notebook():
     """Return the report notebook (jupytext percent source) as a NotebookNode."""
     import jupytext
 
-    return jupytext.read(NOTEBOOK)
+    return jupytext.read(notebook())
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -91,7 +92,7 @@ def export_html(nb) -> str:
     from nbconvert import HTMLExporter
 
     from .narrative.render import env
-    from .report import tool_version
+    from .version import tool_version
 
     exporter = HTMLExporter(template_name="basic", exclude_input=True,
                             exclude_input_prompt=True, exclude_output_prompt=True,
@@ -103,6 +104,21 @@ def export_html(nb) -> str:
     from markupsafe import Markup
 
     return page.render(title=title, body=Markup(body), version=tool_version())
+
+
+WARM_ENGINE = "tthc-warm"
+
+
+def _register_engine() -> None:
+    """Register with papermill the engine that runs a notebook on a given, kept-alive kernel
+    (papermill's own engine, passed `km`: it then neither starts nor stops the kernel)."""
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class WarmEngine(NBClientEngine):
+        """nbclient's papermill engine on the kernel manager `km` given to
+        `papermill.execute_notebook(…, km=…)`."""
+
+    papermill_engines.register(WARM_ENGINE, WarmEngine)
 
 
 class WarmKernel:
@@ -123,6 +139,7 @@ class WarmKernel:
         signal handlers alone (in the main thread it replaces them), so Ctrl-C and SIGTERM
         reach the main thread, which kills the kernel and stops at once."""
         if self._jobs is None:
+            _register_engine()
             self._jobs = queue.Queue()
             threading.Thread(target=self._serve, daemon=True, name="kernel").start()
         done: queue.Queue = queue.Queue()
@@ -150,28 +167,25 @@ class WarmKernel:
                 done.put((False, exc))
 
     def _run(self, nb, parameters: dict, cwd: Path, partial: Path):
-        from nbclient import NotebookClient
-        from nbclient.exceptions import CellExecutionError, DeadKernelError
-        from papermill.parameterize import parameterize_notebook
+        """Execute through papermill (its parameter injection, error cells, output notebook)
+        with the engine `tthc-warm`, on this object's kernel."""
+        import papermill as pm
+        from jupyter_client.manager import AsyncKernelManager
+        from nbclient.exceptions import DeadKernelError
 
         for cell in nb.cells:  # papermill's loader guarantees tags; jupytext may not
             cell.metadata.setdefault("tags", [])
-        nb.metadata.setdefault("papermill", {})
-        nb = parameterize_notebook(nb, parameters, kernel_name=self.kernel_name)
-        client = NotebookClient(nb, km=self.km, kernel_name=self.kernel_name, timeout=3600,
-                                resources={"metadata": {"path": str(cwd)}})
+        if self.km is None:
+            self.km = AsyncKernelManager(kernel_name=self.kernel_name)
         try:
-            client.execute(cleanup_kc=False)
-        except CellExecutionError:
-            nbformat.write(client.nb, partial)
-            raise
+            return pm.execute_notebook(nb, str(partial), parameters=parameters,
+                                       engine_name=WARM_ENGINE, kernel_name=self.kernel_name,
+                                       progress_bar=False, log_output=False,
+                                       request_save_on_cell_execute=False, km=self.km,
+                                       execution_timeout=3600)
         except DeadKernelError:
             self.km = None
             raise
-        finally:
-            if client.km is not None and self.km is None:
-                self.km = client.km
-        return client.nb
 
     def kill(self) -> None:
         """Kill the kernel's process group at once (a worker that is being stopped)."""
@@ -197,6 +211,24 @@ class WarmKernel:
 _STAGING: set[Path] = set()  # this process's staging folders, for a stopped worker
 
 
+def _remove_abandoned(out_dir: Path) -> None:
+    """Remove staging folders left by a process that no longer runs (killed outright)."""
+    for stage in out_dir.glob(".stage-*"):
+        pid = stage.name.split("-")[1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def remove_staging() -> None:
     """Remove the staging folders of reports this process is making (it is stopping)."""
     for stage in list(_STAGING):
@@ -208,17 +240,28 @@ def remove_staging() -> None:
                 break
 
 
-def render_report(params: str | Path, outputs: Path = OUTPUTS, strict: bool = False,
+def render_report(params: str | Path, outputs: Path | None = None, strict: bool = False,
                   pdf: bool = False, printer=None, kernel_name: str = "python3",
-                  kernel: WarmKernel | None = None) -> Rendered:
+                  kernel: WarmKernel | None = None, say=None) -> Rendered:
     """Execute the notebook for a params YAML and publish report.html, report.ipynb,
     forms.xlsx, results.json (and report.pdf with `pdf`) under outputs/<unit>/<period>/.
 
     Everything is produced in a staging folder and renamed into place only when all of it
-    succeeded. Raises InputError for bad params or data, RenderError otherwise."""
-    from nbclient.exceptions import CellExecutionError
+    succeeded. Raises InputError for bad params or data, RenderError otherwise. `say`, if
+    given, is told each step as it starts."""
+    import time
+
+    t0 = time.perf_counter()
+
+    def step(text: str) -> None:
+        if say is not None:
+            say(f"[{time.perf_counter() - t0:5.1f} s] {text}")
+
+    from papermill import PapermillExecutionError
 
     params = Path(params).resolve()
+    outputs = Path(outputs or workspace_outputs()).resolve()
+    step(f"đọc tham số {params.name}")
     spec = load_spec(params)  # fail fast, before a kernel starts
     if pdf and printer is None:
         from .pdf import find_chromium
@@ -226,20 +269,23 @@ def render_report(params: str | Path, outputs: Path = OUTPUTS, strict: bool = Fa
         find_chromium()
     out_dir = report_dir(Path(outputs), spec.unit.slug, spec.period.code)
     out_dir.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=".stage-", dir=out_dir))
-    _STAGING.add(stage)
+    _remove_abandoned(out_dir)
     failed = out_dir / "report.failed.ipynb"
     nb = load_notebook()
     nb.metadata["tthc"] = {"title": f"Báo cáo TTHC {spec.unit.name} {spec.period.label_vi}"}
     own = kernel is None  # one report: a kernel of its own, shut down at the end
     kernel = kernel or WarmKernel(kernel_name)
+    with deferred():  # the staging folder exists only inside the try that removes it
+        stage = Path(tempfile.mkdtemp(prefix=f".stage-{os.getpid()}-", dir=out_dir))
+        _STAGING.add(stage)
     try:
+        step(f"tính số liệu, viết báo cáo {spec.unit.name} {spec.period.label_vi} (notebook)")
         try:
             with quiet_stderr(stage / "kernel.log"):
                 executed = kernel.run(nb, {"params_path": str(params), "strict": strict,
                                            "stage_dir": str(stage)}, Path.cwd(),
                                       stage / "report.ipynb")
-        except CellExecutionError as exc:
+        except PapermillExecutionError as exc:
             (stage / "report.ipynb").replace(failed)
             message = _cell_error(exc)
             if exc.ename in ("InputError", "PeriodError"):
@@ -249,25 +295,30 @@ def render_report(params: str | Path, outputs: Path = OUTPUTS, strict: bool = Fa
         (stage / "kernel.log").unlink(missing_ok=True)
         for i, cell in enumerate(executed.cells):  # stable ids: identical reruns, clean diffs
             cell["id"] = f"cell-{i}"
+        step("xuất report.html")
         nbformat.write(executed, stage / "report.ipynb")
         (stage / "report.html").write_text(export_html(executed), encoding="utf-8")
         if pdf:
             from .pdf import print_pdf
 
+            step("in report.pdf (Chromium)")
             if printer is None:
                 print_pdf(stage / "report.html", stage / "report.pdf")
             else:
                 printer.print(stage / "report.html", stage / "report.pdf")
+        step(f"ghi vào {out_dir}")
         with deferred():  # publish: one rename per file, never interrupted halfway
             for f in sorted(stage.iterdir()):
                 f.replace(out_dir / f.name)
             failed.unlink(missing_ok=True)
+            if not pdf:  # every file of a report comes from the same run
+                (out_dir / "report.pdf").unlink(missing_ok=True)
     finally:
         if own:
             kernel.close()
         shutil.rmtree(stage, ignore_errors=True)
         _STAGING.discard(stage)
         for folder in (out_dir, out_dir.parent):  # a first run that failed leaves nothing
-            if folder != Path(outputs).resolve() and not any(folder.iterdir()):
+            if folder != outputs and not any(folder.iterdir()):
                 folder.rmdir()
     return Rendered(out_dir, spec.unit.slug, spec.period.code)

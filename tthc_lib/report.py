@@ -10,7 +10,6 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import yaml
@@ -37,14 +36,7 @@ from .policy import builtin_policies, load_policy
 from .profiles import load_profile
 from .sections import BY_KEY, SECTIONS, TEXT_KEYS, present
 from .spec import ReportSpec, load_spec
-
-
-def tool_version() -> str:
-    """Return the installed tthc-report version."""
-    try:
-        return version("tthc-report")
-    except PackageNotFoundError:
-        return "dev"
+from .version import tool_version
 
 
 class Figures(dict):

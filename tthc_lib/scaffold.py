@@ -91,9 +91,9 @@ def write_params(unit: str, period: str, data: str, out: Path | None = None,
     """Write the new params file (params/<unit>/<period>.yaml unless `out`); never
     overwrite one that exists."""
     from .errors import InputError
-    from .paths import ROOT
+    from .paths import workspace
 
-    path = out or ROOT / "params" / unit / f"{parse_period(period).code}.yaml"
+    path = out or workspace() / "params" / unit / f"{parse_period(period).code}.yaml"
     if path.exists():
         raise InputError(f"Tệp tham số '{path}' đã có; không ghi đè. Chọn --out khác.")
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,238 @@
+"""Render every unit of a period in one command: a process pool (one Python process per
+worker, reused across units; with --pdf one browser per worker), a progress line per unit,
+and outputs/index.html listing every report with its headline figures."""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import sys
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .errors import InputError
+from .periods import PeriodError, parse_period
+from .spec import read_params
+
+
+@dataclass
+class Outcome:
+    """How one unit's report went."""
+
+    params: str
+    unit: str
+    period: str
+    ok: bool
+    seconds: float
+    message: str = ""
+    folder: str = ""
+
+
+def find_params(root: Path, period: str | None) -> list[Path]:
+    """Return the params files under `root` (a folder or one file) for `period` (any period
+    when None). Files whose period cannot be read are kept, so they fail visibly."""
+    files = [root] if root.is_file() else sorted(root.rglob("*.yaml")) + sorted(
+        root.rglob("*.yml"))
+    if period is None:
+        return files
+    want = parse_period(period).code
+    out = []
+    for f in files:
+        try:
+            if parse_period(read_params(f)["period"]).code == want:
+                out.append(f)
+        except (InputError, KeyError, TypeError, PeriodError):
+            out.append(f)
+    return out
+
+
+def planned(files: list[Path], outputs: Path) -> dict[str, Path]:
+    """Return, per params file that reads, the report folder it will write; refuse two
+    files writing the same folder (a copied params file would overwrite the other's
+    report) before anything is rendered."""
+    from .errors import InputError
+    from .paths import report_dir
+    from .spec import load_spec
+
+    where: dict[str, Path] = {}
+    for f in files:
+        try:
+            spec = load_spec(f)
+            where[str(f)] = report_dir(outputs, spec.unit.slug, spec.period.code)
+        except InputError:
+            continue  # rendering reports it, with the other units
+    by_folder: dict[Path, list[str]] = {}
+    for f, folder in where.items():
+        by_folder.setdefault(folder, []).append(f)
+    clashes = {k: v for k, v in by_folder.items() if len(v) > 1}
+    if clashes:
+        lines = [f"  - {folder.relative_to(outputs)}: {', '.join(fs)}"
+                 for folder, fs in clashes.items()]
+        raise InputError("Nhiều tệp tham số cùng đơn vị (unit.slug) và cùng kỳ, báo cáo của "
+                         "tệp này sẽ ghi đè tệp kia; chưa tạo báo cáo nào. Sửa unit.slug hoặc "
+                         "bỏ tệp thừa:\n" + "\n".join(lines))
+    return where
+
+
+_printer = None
+_kernel = None
+def _worker_init() -> None:
+    from .signals import worker
+
+    worker(_abandon)
+
+
+def _abandon() -> None:
+    """A stopped worker's last act: kill its kernel, remove the staging folder of the
+    report it was making (the browser driver ends with the worker)."""
+    from .render import remove_staging
+
+    if _kernel is not None:
+        _kernel.kill()
+    remove_staging()
+
+
+def _get_kernel():
+    global _kernel
+    if _kernel is None:
+        from .render import WarmKernel
+
+        _kernel = WarmKernel()
+        atexit.register(_kernel.close)
+    return _kernel
+
+
+def _get_printer():
+    global _printer
+    if _printer is None:
+        from .pdf import PdfPrinter
+
+        _printer = PdfPrinter().__enter__()
+        atexit.register(_printer.__exit__, None, None, None)
+    return _printer
+
+
+def render_one(params: str, outputs: str, pdf: bool, strict: bool) -> Outcome:
+    """Render one unit in this worker process; never raises (failures become Outcomes)."""
+    from .errors import InputError
+    from .render import render_report
+
+    t = time.perf_counter()
+    unit = period = ""
+    try:
+        raw = read_params(Path(params))
+        unit = str((raw.get("unit") or {}).get("slug", Path(params).parent.name))
+        period = str(raw.get("period", ""))
+    except Exception:  # the render below reports the problem properly
+        unit = Path(params).parent.name
+    try:
+        out = render_report(params, outputs=Path(outputs), strict=strict, pdf=pdf,
+                            printer=_get_printer() if pdf else None, kernel=_get_kernel())
+        return Outcome(params, out.unit, out.period, True, time.perf_counter() - t,
+                       folder=str(out.folder))
+    except InputError as exc:
+        return Outcome(params, unit, period, False, time.perf_counter() - t, str(exc))
+    except Exception as exc:
+        last = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        return Outcome(params, unit, period, False, time.perf_counter() - t, last)
+
+
+STOPPED = "Đã dừng trước khi tạo xong; báo cáo cũ (nếu có) giữ nguyên."
+
+
+def _bar(done: int, total: int, width: int = 20) -> str:
+    filled = width * done // max(total, 1)
+    return "█" * filled + "·" * (width - filled)
+
+
+def run_batch(files: list[Path], outputs: Path, workers: int | None = None, pdf: bool = False,
+              strict: bool = False, stream=sys.stderr) -> list[Outcome]:
+    """Render every params file with a pool of `workers` processes; print one progress line
+    per finished unit; write outputs/index.html; return the outcomes in input order."""
+    workers = max(1, min(workers or os.cpu_count() or 1, len(files) or 1))
+    start = time.perf_counter()
+    print(f"Tạo {len(files)} báo cáo với {workers} tiến trình"
+          f"{' (HTML, XLSX, PDF)' if pdf else ' (HTML, XLSX)'}…", file=stream, flush=True)
+    from .signals import Interrupted
+
+    outputs = outputs.resolve()
+    folders = planned(files, outputs)
+    outcomes: dict[str, Outcome] = {}
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+    stopped: Interrupted | None = None
+    try:
+        futures = {pool.submit(render_one, str(f), str(outputs), pdf, strict): f for f in files}
+        for fut in as_completed(futures):
+            o = fut.result()
+            outcomes[o.params] = o
+            elapsed = time.perf_counter() - start
+            status = "ok   " if o.ok else "LỖI  "
+            why = "" if o.ok else " — " + o.message.splitlines()[0][:160]
+            print(f"[{_bar(len(outcomes), len(files))}] {len(outcomes):>3}/{len(files)} "
+                  f"{status}{o.unit} {o.period} ({o.seconds:.1f} s; đã chạy {elapsed:.0f} s)"
+                  f"{why}", file=stream, flush=True)
+    except KeyboardInterrupt as exc:
+        stopped = exc if isinstance(exc, Interrupted) else Interrupted()
+        _stop(pool, futures, outcomes)
+    finally:
+        pool.shutdown(wait=stopped is None, cancel_futures=True)
+    ordered = [outcomes.get(str(f)) or _unfinished(f, folders.get(str(f))) for f in files]
+    write_index(outputs, ordered)
+    if stopped is not None:
+        done = sum(o.ok for o in ordered)
+        raise Interrupted(stopped.signum, (
+            f"Đã dừng ({stopped.how}) sau {time.perf_counter() - start:.0f} s: {done}/"
+            f"{len(files)} báo cáo đã tạo xong; {len(files) - done} báo cáo còn lại chưa tạo, "
+            f"báo cáo cũ của chúng (nếu có) giữ nguyên. Danh mục: {outputs / 'index.html'}"))
+    failed = [o for o in ordered if not o.ok]
+    print(f"Xong: {len(ordered) - len(failed)} thành công, {len(failed)} lỗi, "
+          f"{time.perf_counter() - start:.1f} s. Danh mục: {outputs / 'index.html'}",
+          file=stream, flush=True)
+    for o in failed:
+        print(f"  LỖI {o.params}:\n    " + o.message.replace("\n", "\n    "), file=stream)
+    return ordered
+
+
+def _stop(pool, futures: dict, outcomes: dict[str, Outcome]) -> None:
+    """Stop a batch: stop each worker (SIGTERM: its render is abandoned, its staging folder
+    removed; a report being published is published whole) and keep what already finished."""
+    from concurrent.futures import wait
+
+    # no Future.cancel(): the pool marks every unfinished future broken when its workers
+    # end, and (Python 3.11) fails on one that was cancelled
+    processes = list(getattr(pool, "_processes", {}).values())
+    for proc in processes:
+        proc.terminate()
+    try:
+        wait(list(futures), timeout=30)
+    except KeyboardInterrupt:  # a second Ctrl-C: do not wait any longer
+        for proc in processes:
+            proc.kill()
+    for fut in futures:
+        if fut.done() and not fut.cancelled() and fut.exception() is None:
+            o = fut.result()
+            if o.ok:
+                outcomes[o.params] = o
+
+
+def _unfinished(params: Path, folder: Path | None) -> Outcome:
+    """The outcome of a unit the batch did not finish: its earlier report, if any, stays."""
+    unit, period = (folder.parent.name, folder.name) if folder else (params.parent.name, "")
+    keep = folder if folder and (folder / "results.json").exists() else None
+    return Outcome(str(params), unit, period, False, 0.0, STOPPED, str(keep or ""))
+
+
+def write_index(outputs: Path, outcomes: list[Outcome] = ()) -> Path:
+    """Write outputs/index.html (every report in the outputs folder, by period) and, for a
+    batch, batch.json (this run's outcomes)."""
+    from .index import write
+
+    path = write(outputs, outcomes)
+    if outcomes:
+        (outputs / "batch.json").write_text(json.dumps([asdict(o) for o in outcomes],
+                                                       ensure_ascii=False, indent=1), "utf-8")
+    return path

@@ -1,0 +1,388 @@
+"""The `tthc` command: compute, sample, report.
+
+Heavy packages (papermill, nbconvert, matplotlib) are imported inside the commands that
+use them, so `tthc compute` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+
+def _open(args):
+    """Return the Dataset of the command's DATA, read with --profile and --catalog."""
+    from .catalog import load_catalog
+    from .engine import open_dataset
+    from .profiles import load_profile
+
+    profile = load_profile(args.profile) if args.profile else None
+    return open_dataset(args.data, sheet=args.sheet, profile=profile,
+                        catalog=load_catalog(args.catalog))
+
+
+def _compute(args) -> int:
+    from . import fmt
+    from .engine import data_errors, run
+    from .errors import InputError
+    from .periods import parse_period
+    from .policy import load_policy
+    from .registry import INDICATORS
+    from .schema import LEVEL_LABELS
+
+    period = parse_period(args.period)
+    policy = load_policy(args.policy)
+    ds = _open(args)
+    try:
+        r = run(ds, policy, period)
+    finally:
+        ds.close()
+    results = r.results
+    errors = data_errors(r.excluded, r.excluded_rows)
+    if errors and args.strict:
+        raise InputError("Chế độ --strict: dữ liệu có dòng lỗi:\n"
+                         + "\n".join(f"  - {e}" for e in errors))
+    for e in errors:
+        print(f"Cảnh báo: không tính {e}.", file=sys.stderr)
+    if args.json:
+        out = results.to_json() | {"policy": policy.name, "by_status": r.by_status}
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    levels = list(results.by_level)
+    head = f"{'Chỉ tiêu':<52}{'Toàn bộ':>12}" + "".join(
+        f"{LEVEL_LABELS[lv]:>12}" for lv in levels)
+    print(f"Kỳ {period.label_vi}: {fmt.day(period.start)} – {fmt.day(period.end)}; "
+          f"chính sách đếm {policy.name}")
+    print(head)
+    print("-" * len(head))
+    for ind in (i for i in INDICATORS if i.source == "data"):
+        show = fmt.percent if ind.kind == "ratio" else fmt.number
+        cells = [results.indicators[ind.id]] + [results.by_level[lv][ind.id] for lv in levels]
+        print(f"{ind.label_vi[:51]:<52}" + "".join(f"{show(c):>12}" for c in cells))
+    return 0
+
+
+def _inspect(args) -> int:
+    from .inspect import inspect_file, render_text
+
+    report = inspect_file(args.data, sheet=args.sheet, profile=args.profile,
+                          catalog=args.catalog, policy=args.policy)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(render_text(report))
+    return 0 if report["usable"] else 2
+
+
+def _sample(args) -> int:
+    from .paths import workspace
+    from .workspace import write_samples
+
+    write_samples(Path(args.out) if args.out else workspace() / "data" / "samples", args.keys)
+    return 0
+
+
+def _outputs(given: str | None) -> Path:
+    """Return the outputs folder as an absolute path, resolved once against the workspace
+    (the folder the command runs in)."""
+    from .paths import outputs
+
+    return Path(given).resolve() if given else outputs().resolve()
+
+
+def _report(args) -> int:
+    from .render import render_report
+
+    t = time.perf_counter()
+    out = render_report(args.params, outputs=_outputs(args.out),
+                        say=lambda m: print(m, file=sys.stderr, flush=True),
+                        strict=args.strict, pdf=args.pdf)
+    from .batch import write_index
+
+    write_index(out.folder.parent.parent)
+    files = [out.html, out.xlsx] + ([out.pdf] if args.pdf else [])
+    print(f"{', '.join(map(str, files))} ({time.perf_counter() - t:.1f} s)")
+    return 0
+
+
+def _batch(args) -> int:
+    from .batch import find_params, run_batch
+    if args.pdf:
+        from .pdf import find_chromium
+
+        find_chromium()  # one clear message instead of one failure per unit
+    files = find_params(Path(args.params), args.period)
+    if not files:
+        print(f"Không có tệp tham số nào cho kỳ {args.period} trong '{args.params}'.",
+              file=sys.stderr)
+        return 2
+    outcomes = run_batch(files, _outputs(args.out),
+                         workers=args.workers, pdf=args.pdf, strict=args.strict)
+    return 0 if all(o.ok for o in outcomes) else 1
+
+
+def _params_new(args) -> int:
+    from .scaffold import write_params
+
+    out = write_params(args.unit, args.period, args.data, Path(args.out) if args.out else None,
+                       args.name, args.short_name)
+    print(f"{out}: mở tệp, bỏ dấu # ở các số liệu và đoạn văn cần dùng, rồi chạy "
+          f"`tthc report {out}`.")
+    return 0
+
+
+def _schema(args) -> int:
+    from .scaffold import json_schema
+
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _html(args) -> int:
+    """Export a notebook executed by papermill to the report's one self-contained page."""
+    import nbformat
+
+    from .errors import InputError
+    from .paths import regular_file
+    from .render import export_html
+
+    src = regular_file(Path(args.notebook), "notebook đã chạy")
+    try:
+        nb = nbformat.read(src, as_version=4)
+    except Exception:  # noqa: BLE001 — any unreadable notebook: one sentence
+        raise InputError(f"'{src}' không phải notebook (.ipynb) đọc được.") from None
+    out = Path(args.out) if args.out else src.with_suffix(".html")
+    out.write_text(export_html(nb), encoding="utf-8")
+    print(out)
+    return 0
+
+
+def _explore(args) -> int:
+    from .paths import resource, workspace
+    from .spec import load_spec
+
+    spec = load_spec(Path(args.params))
+    out = workspace() / "notebooks" / f"explore-{spec.unit.slug}-{spec.period.code}.py"
+    if not out.exists():
+        text = (resource("notebooks") / "explore.py").read_text(encoding="utf-8")
+        text = text.replace('params_path: str = ""', f"params_path: str = "
+                            f"{str(Path(args.params).resolve())!r}", 1)
+        text = text.replace('workspace: str = ""', f"workspace: str = {str(workspace())!r}", 1)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    print(f"{out}\nMở trong JupyterLab: jupyter lab {out} (bản sao của bạn, sửa thoải mái).")
+    return 0
+
+
+def _init(args) -> int:
+    from .workspace import init
+
+    folder = Path(args.folder)
+    created = init(folder, with_sample=args.sample)
+    for path in created:
+        print(f"  tạo {path}")
+    print(f"Thư mục làm việc: {folder.resolve()}. Xem {folder / 'README.md'}; chạy các lệnh "
+          f"`tthc` trong thư mục đó (cd {folder}).")
+    return 0
+
+
+def _clean_samples(args) -> int:
+    from .batch import write_index
+    from .paths import outputs, workspace
+    from .workspace import clean_samples
+
+    removed = clean_samples(workspace())
+    if removed and outputs().is_dir():
+        write_index(outputs())
+    print(f"Đã xoá {len(removed)} mục do công cụ tạo; dữ liệu và báo cáo của bạn giữ nguyên.")
+    return 0
+
+
+def _rules_args(p) -> None:
+    p.add_argument("--profile", metavar="HỒ_SƠ_NGUỒN",
+                   help="hồ sơ nguồn: canonical, dvcqg, ds-tinh, igate-utc hoặc "
+                   "tệp YAML (mặc định: nhận ra từ tiêu đề cột)")
+    p.add_argument("--catalog", metavar="DANH_MỤC",
+                   help="danh mục cơ quan → cấp, thủ tục → lĩnh vực (YAML/CSV)")
+    p.add_argument("--policy", metavar="CHÍNH_SÁCH",
+                   help="chính sách đếm: tt01 (mặc định), dates-only, opencps "
+                   "hoặc tệp YAML")
+
+
+def _examples(*lines: str) -> str:
+    return "ví dụ:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def _out(p, what: str) -> None:
+    # one flag everywhere for where a command writes
+    p.add_argument("-o", "--out", metavar="THƯ_MỤC", help=what)
+
+
+def parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the `tthc` command (Vietnamese throughout)."""
+    from .argparse_vi import Parser
+    from .version import tool_version
+
+    p = Parser(prog="tthc", description="Báo cáo kiểm soát TTHC, một cửa, một cửa liên thông "
+               "theo Thông tư 01/2020/TT-VPCP, từ tệp hồ sơ xuất từ Hệ thống giải quyết TTHC.",
+               epilog=_examples("tthc init bao-cao --sample && cd bao-cao",
+                                "tthc report params/bac-giang/2023-Q3.yaml --pdf",
+                                "tthc <lệnh> --help     (hướng dẫn và ví dụ của từng lệnh)"))
+    p.add_argument("-V", "--version", action="version", version=f"tthc {tool_version()}",
+                   help="in phiên bản rồi thoát")
+    p.add_argument("-C", "--workspace", metavar="THƯ_MỤC", help="thư mục làm việc (mặc định: "
+                   "thư mục hiện tại); mọi đường dẫn tương đối tính từ đây")
+    sub = p.add_subparsers(dest="command", required=True, title="lệnh", metavar="LỆNH",
+                           parser_class=Parser)
+
+    def command(name: str, help: str, *examples: str):
+        return sub.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".",
+                              epilog=_examples(*examples) if examples else None)
+
+    it = command("init", "tạo thư mục làm việc: params/, data/, outputs/, notebooks/, README",
+                 "tthc init bao-cao --sample", "tthc init .")
+    it.add_argument("folder", nargs="?", default=".", metavar="THƯ_MỤC",
+                    help="thư mục (mặc định: hiện tại)")
+    it.add_argument("--sample", action="store_true", help="kèm dữ liệu và tham số mẫu")
+    it.set_defaults(func=_init)
+    c = command("compute", "tính các chỉ tiêu từ tệp hồ sơ",
+                "tthc compute data/ho-so.csv -p 2023-Q3",
+                "tthc compute data/ho-so.parquet -p 2023 --json > chi-tieu.json")
+    c.add_argument("data", metavar="TỆP_HỒ_SƠ", help="tệp hồ sơ: CSV, XLSX hoặc Parquet")
+    c.add_argument("-p", "--period", required=True, metavar="KỲ",
+                   help="kỳ: 2023-Q3, 2023-H1, 2023, "
+                   "Quý III/2023 hoặc 2023-07-01..2023-09-30")
+    c.add_argument("--json", action="store_true", help="in JSON thay cho bảng")
+    c.add_argument("-s", "--sheet", metavar="TRANG", help="tên trang tính (XLSX)")
+    c.add_argument("--strict", action="store_true", help="dòng có ngày không hợp lý là lỗi")
+    _rules_args(c)
+    c.set_defaults(func=_compute)
+    i = command("inspect", "tệp này có dùng được không, và sẽ được đọc thế nào",
+                "tthc inspect data/ho-so.xlsx", "tthc inspect data/ho-so.csv --json")
+    i.add_argument("data", metavar="TỆP_HỒ_SƠ", help="tệp hồ sơ: CSV, XLSX hoặc Parquet")
+    i.add_argument("-s", "--sheet", metavar="TRANG", help="tên trang tính (XLSX)")
+    i.add_argument("--json", action="store_true", help="in JSON thay cho văn bản")
+    _rules_args(i)
+    i.set_defaults(func=_inspect)
+    pa = command("params", "tệp tham số của một đơn vị",
+                 "tthc params new yen-bai 2023-Q3 --data data/yen-bai.xlsx")
+    psub = pa.add_subparsers(dest="params_command", required=True, title="lệnh",
+                             metavar="LỆNH", parser_class=Parser)
+    pn = psub.add_parser("new", help="tạo tệp tham số mới có chú thích mọi khóa và số liệu",
+                         epilog=_examples("tthc params new yen-bai 2023-Q3 --data "
+                                          "data/yen-bai.xlsx --name 'UBND tỉnh Yên Bái' "
+                                          "--short-name 'tỉnh Yên Bái'"))
+    pn.add_argument("unit", metavar="ĐƠN_VỊ", help="mã đơn vị (tên thư mục), ví dụ yen-bai")
+    pn.add_argument("period", metavar="KỲ", help="kỳ báo cáo, ví dụ 2023-Q3 hoặc Quý III/2023")
+    pn.add_argument("--data", required=True, metavar="TỆP_HỒ_SƠ", help="tệp hồ sơ của kỳ")
+    pn.add_argument("--name", metavar="TÊN", help="cơ quan báo cáo, ví dụ 'UBND tỉnh Yên Bái'")
+    pn.add_argument("--short-name", metavar="TÊN_NGẮN",
+                    help="tên dùng trong câu, ví dụ 'tỉnh Yên Bái'")
+    pn.add_argument("-o", "--out", metavar="TỆP",
+                    help="đường dẫn tệp (mặc định params/<đơn vị>/<kỳ>.yaml)")
+    pn.set_defaults(func=_params_new)
+    sc = command("schema", "in JSON Schema của tệp tham số (cho trình soạn thảo)",
+                 "tthc schema > params.schema.json")
+    sc.set_defaults(func=_schema)
+    s = command("sample", "tạo dữ liệu hồ sơ mẫu (mặc định: mọi mẫu đi kèm)",
+                "tthc sample", "tthc sample bac-giang-2023-Q3 -o /tmp/mau")
+    s.add_argument("keys", nargs="*", metavar="MẪU", help="mẫu cần tạo, ví dụ bac-giang-2023-Q3")
+    _out(s, "thư mục ghi (mặc định: data/samples)")
+    s.set_defaults(func=_sample)
+    cl = command("clean-samples", "xoá dữ liệu mẫu và báo cáo của các đơn vị mẫu (không "
+                 "đụng tới dữ liệu, tham số, báo cáo của bạn)", "tthc clean-samples")
+    cl.set_defaults(func=_clean_samples)
+    r = command("report", "tạo báo cáo (HTML, XLSX, và PDF với --pdf) từ một tệp tham số",
+                "tthc report params/bac-giang/2023-Q3.yaml",
+                "tthc report params/bac-giang/2023-Q3.yaml --pdf -o /srv/bao-cao")
+    r.add_argument("params", metavar="TỆP_THAM_SỐ",
+                   help="tệp tham số YAML, ví dụ params/bac-giang/2023-Q3.yaml")
+    r.add_argument("--strict", action="store_true", help="kiểm tra số liệu không đạt là lỗi")
+    _out(r, "thư mục kết quả (mặc định: outputs/)")
+    r.add_argument("--pdf", action="store_true", help="in thêm report.pdf (cần Chromium)")
+    r.set_defaults(func=_report)
+    b = command("batch", "tạo báo cáo cho mọi đơn vị của một kỳ",
+                "tthc batch params/ -p 2023-Q3 --pdf", "tthc batch params/ -w 4")
+    b.add_argument("params", metavar="THƯ_MỤC_THAM_SỐ", help="thư mục tham số, ví dụ params/")
+    b.add_argument("-p", "--period", metavar="KỲ", help="chỉ các tệp của kỳ này, ví dụ 2023-Q3")
+    b.add_argument("-w", "--workers", type=int, metavar="SỐ",
+                   help="số tiến trình (mặc định: số lõi CPU)")
+    b.add_argument("--pdf", action="store_true", help="in thêm report.pdf (cần Chromium)")
+    b.add_argument("--strict", action="store_true", help="kiểm tra số liệu không đạt là lỗi")
+    _out(b, "thư mục kết quả (mặc định: outputs/)")
+    b.set_defaults(func=_batch)
+    ex = command("explore", "chép notebook khám phá số liệu của một đơn vị vào notebooks/ "
+                 "(hồ sơ quá hạn theo cơ quan, lĩnh vực, theo tuần; so sánh hai cơ quan)",
+                 "tthc explore params/bac-giang/2023-Q3.yaml",
+                 "jupyter lab notebooks/explore-bac-giang-2023-Q3.py")
+    ex.add_argument("params", metavar="TỆP_THAM_SỐ", help="tệp tham số YAML của đơn vị và kỳ")
+    ex.set_defaults(func=_explore)
+    h = command("html", "xuất một notebook báo cáo đã chạy bằng papermill thành một trang HTML "
+                "(như tthc report: không mã, không tải gì từ mạng)",
+                "papermill notebooks/report.ipynb outputs/ha-giang.ipynb -p params_path "
+                "params/ha-giang/2023-Q3.yaml",
+                "tthc html outputs/ha-giang.ipynb")
+    h.add_argument("notebook", metavar="NOTEBOOK", help="notebook đã chạy (.ipynb)")
+    h.add_argument("-o", "--out", metavar="TỆP", help="tệp HTML (mặc định: cạnh notebook)")
+    h.set_defaults(func=_html)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code (2 for bad input, 1 for other failures)."""
+    from .errors import InputError
+    from .periods import PeriodError
+    from .signals import install
+
+    args = parser().parse_args(argv)
+    install()
+    try:
+        _enter(args.workspace)
+        return args.func(args)
+    except (InputError, PeriodError) as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `tthc compute … | head`
+        return 0
+    except KeyboardInterrupt as exc:
+        return _stopped(exc)
+    except Exception as exc:  # RenderError and anything unexpected: one line, no traceback
+        name = type(exc).__name__
+        print(f"Lỗi ({name}): {exc}", file=sys.stderr)
+        return 1
+
+
+def _enter(folder: str | None) -> None:
+    """Run in the workspace `folder` (`--workspace`): relative paths are taken from it."""
+    import os
+
+    from .errors import InputError
+
+    if folder is None:
+        return
+    if not Path(folder).is_dir():
+        raise InputError(f"--workspace: '{folder}' không phải một thư mục. Tạo bằng "
+                         f"`tthc init {folder}`.")
+    os.chdir(folder)
+
+
+def _stopped(exc: KeyboardInterrupt) -> int:
+    """Say what an interrupted command left behind, then keep the rest of shutdown quiet
+    (the browser driver and kernels, stopped by the same signal, complain on stderr)."""
+    import os
+
+    from .signals import Interrupted
+
+    stop = exc if isinstance(exc, Interrupted) else Interrupted()
+    print(stop.message or f"Đã dừng ({stop.how}): không có tệp nào bị ghi dở; mỗi báo cáo "
+          "hoặc là bản cũ, hoặc là bản mới đầy đủ.", file=sys.stderr, flush=True)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    return stop.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

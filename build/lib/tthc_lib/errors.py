@@ -1,0 +1,79 @@
+"""Bad input: one exception, and violations with a code and a Vietnamese message template.
+
+A violation names the row as the user sees it in the file, the column, what was expected
+and what was found. Values are only ever quoted from canonical (non-personal) columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_LISTED = 10
+
+# code -> message template ({expected}, {found}, {detail} are filled in)
+TEMPLATES = {
+    "bad_date": "cần {expected}",
+    "empty": "cần {expected} (không được để trống)",
+    "unknown_value": "cần một trong {detail} ({expected})",
+    "duplicate_code": "mã hồ sơ không trùng (các dòng {detail} cùng mã nhưng khác nội dung)",
+    "headers_disagree": "hai cột cùng nghĩa phải giống nhau; {detail} ghi khác",
+    "level_not_in_period": "cấp {detail} (từ 01/07/2025 không còn cấp huyện)",
+}
+
+
+class InputError(Exception):
+    """Bad input: the message is complete, user-facing and free of personal data."""
+
+    def __init__(self, message: str, code: str = "input"):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One violation: (row, column, code) with what was expected and found."""
+
+    row: int | None
+    column: str | None
+    expected: str
+    found: str | None = None
+    code: str = "bad_value"
+    detail: str = ""
+
+    def text(self) -> str:
+        from .schema import BY_NAME
+
+        where = []
+        if self.row is not None:
+            where.append(f"dòng {self.row}")
+        if self.column is not None:
+            col = BY_NAME.get(self.column)
+            where.append(f"cột '{col.label_vi}' ({self.column})" if col else f"cột '{self.column}'")
+        template = TEMPLATES.get(self.code, "cần {expected}")
+        what = template.format(expected=self.expected, detail=self.detail, found=self.found)
+        found = f", gặp {_quote(self.found)}" if self.found is not None else ""
+        return f"{', '.join(where)}: {what}{found}"
+
+
+def _quote(value: str, limit: int = 80) -> str:
+    """Return a found value as quoted in a message: masked, on one line, at most `limit`
+    characters."""
+    from .text import display
+
+    shown = display(str(value))
+    return repr(shown if len(shown) <= limit else shown[:limit] + "…")
+
+
+def raise_problems(path: Path | str, problems: list[Problem], total: int | None = None,
+                   hint: str = "") -> None:
+    """Raise one InputError that lists the first problems and how many there are."""
+    total = total if total is not None else len(problems)
+    name = Path(path).name
+    lines = [f"Tệp '{name}': dữ liệu không đúng quy cách ({total} lỗi)."]
+    lines += [f"  - {p.text()}" for p in problems[:MAX_LISTED]]
+    if total > MAX_LISTED:
+        lines.append(f"  … và {total - MAX_LISTED} lỗi khác.")
+    if hint:
+        lines.append(hint)
+    raise InputError("\n".join(lines), code=problems[0].code if problems else "input")

@@ -1,0 +1,76 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# Báo cáo kiểm soát TTHC, một cửa, một cửa liên thông của một đơn vị trong một kỳ.
+# Chạy bằng `tthc report params/<đơn vị>/<kỳ>.yaml`, hoặc bằng papermill:
+# `papermill notebooks/report.ipynb ket-qua.ipynb -p params_path params/<đơn vị>/<kỳ>.yaml`;
+# mọi công thức, mẫu câu và biểu đồ nằm trong `tthc_lib`. Không cần sửa notebook này.
+
+# %%
+_names = set(globals())  # what exists before the parameters (to refuse unknown ones)
+
+# %% tags=["parameters"]
+params_path: str = ""  # tệp tham số của đơn vị và kỳ báo cáo (bắt buộc)
+strict: bool = False  # True: kiểm tra số liệu không đạt là lỗi, không tạo báo cáo
+stage_dir: str = ""  # nếu có: ghi forms.xlsx và results.json vào thư mục này
+
+# %%
+from tthc_lib import charts, show
+from tthc_lib.nbparams import check_parameters
+from tthc_lib.report import build_report
+
+check_parameters(globals(), _names)
+rep = build_report(params_path, strict=strict)
+show.html(rep.title_html())
+
+# %%
+show.html(rep.intro_html() + rep.sections_html("impact", "appraisal", "publication"))
+
+# %%
+show.charts(charts.catalogue_charts(rep.figures))
+
+# %%
+show.html(rep.section_html("review"))
+
+# %%
+show.charts(charts.review_charts(rep.figures))
+
+# %%
+show.html(rep.sections_html("feedback", "results"))
+
+# %%
+show.html(rep.ii06_html())
+
+# %%
+show.chart(charts.timeliness_by_level(rep.results))
+
+# %%
+show.chart(charts.on_time_rate_by_field(rep.results))
+
+# %%
+show.chart(charts.intake_by_week(rep.results))
+
+# %%
+show.html(rep.sections_html("one_stop", "online"))
+
+# %%
+show.chart(charts.online_rates(rep.results))
+
+# %%
+show.html(rep.sections_html("communication", "inspection", "other", "assessment",
+                            "directions", "recommendations") + rep.closing_html())
+
+# %%
+show.html(rep.annex_html())
+
+# %%
+if stage_dir:
+    rep.save(stage_dir)

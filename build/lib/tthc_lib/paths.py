@@ -1,0 +1,93 @@
+"""Paths in one place.
+
+The tool's own files (the report notebook, templates, rules) are package resources. An
+analyst's files live in a workspace — the folder the command runs in (or `--workspace`):
+`params/`, `data/`, `outputs/`.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def resource(folder: str) -> Path:
+    """Return a folder the tool ships (`notebooks`, `sample_params`): inside the installed
+    package, or — in the source checkout — the project's `notebooks/` and `params/`."""
+    installed = PACKAGE / folder
+    if installed.is_dir():
+        return installed
+    return PACKAGE.parent / {"sample_params": "params"}.get(folder, folder)
+
+
+def notebook(name: str = "report.py") -> Path:
+    """Return a shipped notebook (jupytext percent source)."""
+    return resource("notebooks") / name
+
+
+def workspace() -> Path:
+    """Return the workspace: the folder the command runs in."""
+    return Path.cwd()
+
+
+def outputs() -> Path:
+    """Return the workspace's outputs folder."""
+    return workspace() / "outputs"
+
+
+def report_dir(outputs: Path, unit_slug: str, period_code: str) -> Path:
+    """Return outputs/<unit>/<period>/, where one report's files go; refuse any path that
+    would leave the outputs folder."""
+    root = Path(outputs).resolve()
+    out = (root / unit_slug / period_code).resolve()
+    if root not in out.parents:
+        from .errors import InputError
+
+        raise InputError(f"Thư mục kết quả '{unit_slug}/{period_code}' nằm ngoài thư mục "
+                         f"outputs '{outputs}': không ghi.")
+    return out
+
+
+def regular_file(path: Path, what: str = "tệp dữ liệu") -> Path:
+    """Return `path` if it is a regular file that can be read; refuse a missing path, a
+    folder, and a device, FIFO or socket (reading /dev/zero or a pipe never ends)."""
+    from .errors import InputError
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise InputError(f"Không tìm thấy {what} '{path}'.") from None
+    except OSError as exc:
+        raise InputError(f"Không đọc được {what} '{path}' ({exc.strerror}).") from None
+    if stat.S_ISDIR(mode):
+        raise InputError(f"'{path}' là một thư mục; cần {what} (một tệp).")
+    if not stat.S_ISREG(mode):
+        raise InputError(f"'{path}' không phải một tệp thông thường (thiết bị, đường ống "
+                         f"FIFO…); cần {what}.")
+    if not os.access(path, os.R_OK):
+        raise InputError(f"Không có quyền đọc {what} '{path}'.")
+    return path
+
+
+def cache_dir() -> Path:
+    """Return the folder of parsed-export caches (TTHC_CACHE, else ~/.cache/tthc-report)."""
+    return Path(os.environ.get("TTHC_CACHE") or Path.home() / ".cache" / "tthc-report")
+
+
+@contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; when the block succeeds it is renamed onto
+    `path`, when it fails it is removed — nobody ever reads a half-written file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        yield tmp
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)

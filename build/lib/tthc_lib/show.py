@@ -1,0 +1,26 @@
+"""Display helpers for notebooks: turn the library's HTML fragments and figures into
+Jupyter outputs (HTML, and charts as inline SVG with Vietnamese alt text)."""
+
+from __future__ import annotations
+
+from IPython.display import HTML
+
+from .charts import svg
+
+
+def html(fragment: str) -> HTML:
+    """Return an HTML output for a fragment produced by the library."""
+    return HTML(fragment)
+
+
+def chart(fig) -> HTML:
+    """Return an HTML output holding the figure as SVG (crisp on a phone, searchable)."""
+    return HTML(f'<figure class="chart">{svg(fig)}</figure>')
+
+
+def charts(figs) -> None:
+    """Display several figures in one cell."""
+    from IPython.display import display
+
+    for fig in figs:
+        display(chart(fig))

@@ -1,0 +1,43 @@
+"""The report notebook's parameters, checked as papermill passes them.
+
+papermill injects `-p name value` (or the keys of `-f file.yaml`) as assignments after the
+parameters cell, and only warns about a name the notebook does not use. A wrong name would
+then silently leave a default in force; here it is refused, as is a missing params file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+
+from .errors import InputError
+
+PARAMETERS = {
+    "params_path": "tệp tham số YAML của đơn vị và kỳ, ví dụ params/bac-giang/2023-Q3.yaml",
+    "strict": "true: kiểm tra số liệu không đạt là lỗi",
+    "stage_dir": "thư mục ghi forms.xlsx và results.json (tthc report tự đặt)",
+}
+_KERNEL = {"In", "Out", "get_ipython", "exit", "quit"}
+
+
+def check_parameters(namespace: dict, before: set[str]) -> None:
+    """Refuse names injected into the notebook that are not its parameters (a misspelt
+    `-p`, or `-f` given a unit's params file), and an empty `params_path`."""
+    unknown = sorted(k for k, v in namespace.items() if k not in before
+                     and not k.startswith("_") and k not in PARAMETERS and k not in _KERNEL
+                     and not isinstance(v, types.ModuleType | types.FunctionType | type))
+    if unknown:
+        hints = []
+        for name in unknown:
+            close = difflib.get_close_matches(name, PARAMETERS, n=1)
+            hints.append(f"'{name}'" + (f" (có phải là '{close[0]}'?)" if close else ""))
+        unit_file = {"unit", "period", "data"} & set(unknown)
+        raise InputError(
+            f"Notebook không có tham số {', '.join(hints)}. Tham số của notebook: "
+            + "; ".join(f"{k} — {v}" for k, v in PARAMETERS.items()) + "."
+            + (" Tệp tham số của đơn vị không dùng với -f; hãy dùng "
+               "-p params_path params/<đơn vị>/<kỳ>.yaml." if unit_file else ""))
+    if not str(namespace.get("params_path") or "").strip():
+        raise InputError("Chưa có tệp tham số: chạy `papermill notebooks/report.ipynb "
+                         "KET-QUA.ipynb -p params_path params/<đơn vị>/<kỳ>.yaml` (hoặc "
+                         "`tthc report params/<đơn vị>/<kỳ>.yaml`).")
