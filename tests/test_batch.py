@@ -67,3 +67,31 @@ def test_warm_kernel_batch_gives_the_same_report_as_a_fresh_kernel(tmp_path):
     a, b = ((tmp_path / d / "tinh-b" / "2023-Q3" / "report.html").read_text(encoding="utf-8")
             for d in ("batch", "fresh"))
     assert stamp.sub("", a) == stamp.sub("", b)
+
+
+def test_batch_on_a_local_dask_cluster(tmp_path):
+    from distributed import LocalCluster
+
+    root = tmp_path / "params"
+    params(root, "tinh-a", SMALL)
+    params(root, "tinh-b", SMALL)
+    out = tmp_path / "outputs"
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        res = subprocess.run([sys.executable, "-m", "tthc_lib.cli", "batch", str(root),
+                              "--scheduler", cluster.scheduler_address, "--out", str(out)],
+                             capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr
+    assert "cụm Dask" in res.stderr and "2 thành công, 0 lỗi" in res.stderr
+    assert (out / "tinh-a" / "2023-Q3" / "report.html").exists()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "UBND tỉnh tinh-a" in index and "UBND tỉnh tinh-b" in index
+
+
+def test_an_unreachable_scheduler_is_a_clear_refusal(tmp_path):
+    root = tmp_path / "params"
+    params(root, "tinh-a", SMALL)
+    res = subprocess.run([sys.executable, "-m", "tthc_lib.cli", "batch", str(root),
+                          "--scheduler", "tcp://127.0.0.1:9", "--out", str(tmp_path / "o")],
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2 and "Không kết nối được tới bộ lập lịch Dask" in res.stderr

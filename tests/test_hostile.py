@@ -250,11 +250,9 @@ SMALL = Path(__file__).parent / "fixtures" / "small_export.csv"
 
 
 def _unit(root: Path, slug: str, name: str | None = None) -> Path:
-    p = root / (name or slug) / "2023-Q3.yaml"
-    p.parent.mkdir(parents=True)
-    p.write_text(f"unit: {{slug: {slug}, name: UBND tỉnh {slug}, short_name: tỉnh {slug}}}\n"
-                 f"period: 2023-Q3\ndata: {SMALL}\n", encoding="utf-8")
-    return p
+    from tests.test_batch import params
+
+    return params(root / name if name else root, slug, SMALL)
 
 
 def test_two_params_files_writing_the_same_report_are_refused_before_rendering(tmp_path):

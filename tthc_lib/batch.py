@@ -149,24 +149,86 @@ def _bar(done: int, total: int, width: int = 20) -> str:
     return "█" * filled + "·" * (width - filled)
 
 
+class _LocalPool:
+    """A process pool on this machine: one warm kernel (and browser) per worker."""
+
+    def __init__(self, workers: int):
+        self.pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+        self.label = f"{workers} tiến trình"
+
+    def submit(self, files: list[Path], *args) -> dict:
+        return {self.pool.submit(render_one, str(f), *args): f for f in files}
+
+    def completed(self, futures: dict):
+        return as_completed(futures)
+
+    def stop(self, futures: dict, outcomes: dict[str, Outcome]) -> None:
+        _stop(self.pool, futures, outcomes)
+
+    def close(self, wait: bool) -> None:
+        self.pool.shutdown(wait=wait, cancel_futures=True)
+
+
+class _DaskPool:
+    """The workers of a Dask distributed cluster (`tthc batch --scheduler ADDRESS`): the
+    same `render_one` per unit; every worker must see the same paths (a shared folder)."""
+
+    def __init__(self, address: str):
+        try:
+            from distributed import Client
+        except ImportError:
+            raise InputError("--scheduler cần gói 'distributed': pip install "
+                             "'tthc-report[dask]'.") from None
+        try:
+            self.client = Client(address, timeout="20s")
+        except (OSError, TimeoutError) as exc:
+            raise InputError(f"Không kết nối được tới bộ lập lịch Dask '{address}' "
+                             f"({type(exc).__name__}). Khởi động: dask scheduler; rồi trên mỗi "
+                             "máy: dask worker ĐỊA_CHỈ --nthreads 1.") from None
+        n = len(self.client.scheduler_info().get("workers", {}))
+        self.label = f"cụm Dask {address} ({n} worker)"
+
+    def submit(self, files: list[Path], *args) -> dict:
+        return {self.client.submit(render_one, str(f), *args, pure=False,
+                                   key=f"tthc-{i}-{f.parent.name}-{f.stem}"): f
+                for i, f in enumerate(files)}
+
+    def completed(self, futures: dict):
+        from distributed import as_completed as dask_completed
+
+        return dask_completed(list(futures))
+
+    def stop(self, futures: dict, outcomes: dict[str, Outcome]) -> None:
+        self.client.cancel([f for f in futures if not f.done()])
+        for fut in futures:
+            if fut.status == "finished" and (o := fut.result()).ok:
+                outcomes[o.params] = o
+
+    def close(self, wait: bool) -> None:
+        self.client.close()
+
+
 def run_batch(files: list[Path], outputs: Path, workers: int | None = None, pdf: bool = False,
-              strict: bool = False, stream=sys.stderr) -> list[Outcome]:
-    """Render every params file with a pool of `workers` processes; print one progress line
-    per finished unit; write outputs/index.html; return the outcomes in input order."""
-    workers = max(1, min(workers or os.cpu_count() or 1, len(files) or 1))
-    start = time.perf_counter()
-    print(f"Tạo {len(files)} báo cáo với {workers} tiến trình"
-          f"{' (HTML, XLSX, PDF)' if pdf else ' (HTML, XLSX)'}…", file=stream, flush=True)
+              strict: bool = False, stream=sys.stderr, scheduler: str | None = None
+              ) -> list[Outcome]:
+    """Render every params file with a pool of `workers` processes (or on the Dask cluster
+    at `scheduler`); print one progress line per finished unit; write outputs/index.html;
+    return the outcomes in input order."""
     from .signals import Interrupted
 
+    start = time.perf_counter()
     outputs = outputs.resolve()
     folders = planned(files, outputs)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(files) or 1))
+    pool = _DaskPool(scheduler) if scheduler else _LocalPool(workers)
+    print(f"Tạo {len(files)} báo cáo với {pool.label}"
+          f"{' (HTML, XLSX, PDF)' if pdf else ' (HTML, XLSX)'}…", file=stream, flush=True)
     outcomes: dict[str, Outcome] = {}
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
     stopped: Interrupted | None = None
+    futures: dict = {}
     try:
-        futures = {pool.submit(render_one, str(f), str(outputs), pdf, strict): f for f in files}
-        for fut in as_completed(futures):
+        futures = pool.submit(files, str(outputs), pdf, strict)
+        for fut in pool.completed(futures):
             o = fut.result()
             outcomes[o.params] = o
             elapsed = time.perf_counter() - start
@@ -177,9 +239,9 @@ def run_batch(files: list[Path], outputs: Path, workers: int | None = None, pdf:
                   f"{why}", file=stream, flush=True)
     except KeyboardInterrupt as exc:
         stopped = exc if isinstance(exc, Interrupted) else Interrupted()
-        _stop(pool, futures, outcomes)
+        pool.stop(futures, outcomes)
     finally:
-        pool.shutdown(wait=stopped is None, cancel_futures=True)
+        pool.close(wait=stopped is None)
     ordered = [outcomes.get(str(f)) or _unfinished(f, folders.get(str(f))) for f in files]
     write_index(outputs, ordered)
     if stopped is not None:

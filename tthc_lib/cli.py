@@ -119,8 +119,8 @@ def _batch(args) -> int:
         print(f"Không có tệp tham số nào cho kỳ {args.period} trong '{args.params}'.",
               file=sys.stderr)
         return 2
-    outcomes = run_batch(files, _outputs(args.out),
-                         workers=args.workers, pdf=args.pdf, strict=args.strict)
+    outcomes = run_batch(files, _outputs(args.out), workers=args.workers, pdf=args.pdf,
+                         strict=args.strict, scheduler=args.scheduler)
     return 0 if all(o.ok for o in outcomes) else 1
 
 
@@ -305,7 +305,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--pdf", action="store_true", help="in thêm report.pdf (cần Chromium)")
     r.set_defaults(func=_report)
     b = command("batch", "tạo báo cáo cho mọi đơn vị của một kỳ",
-                "tthc batch params/ -p 2023-Q3 --pdf", "tthc batch params/ -w 4")
+                "tthc batch params/ -p 2023-Q3 --pdf", "tthc batch params/ -w 4",
+                "tthc batch params/ -p 2023-Q3 --scheduler tcp://10.0.0.5:8786")
     b.add_argument("params", metavar="THƯ_MỤC_THAM_SỐ", help="thư mục tham số, ví dụ params/")
     b.add_argument("-p", "--period", metavar="KỲ", help="chỉ các tệp của kỳ này, ví dụ 2023-Q3")
     b.add_argument("-w", "--workers", type=int, metavar="SỐ",
@@ -313,6 +314,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--pdf", action="store_true", help="in thêm report.pdf (cần Chromium)")
     b.add_argument("--strict", action="store_true", help="kiểm tra số liệu không đạt là lỗi")
     _out(b, "thư mục kết quả (mặc định: outputs/)")
+    b.add_argument("--scheduler", metavar="ĐỊA_CHỈ",
+                   help="chạy trên cụm Dask distributed, ví dụ tcp://10.0.0.5:8786 (mọi máy "
+                   "thấy cùng đường dẫn params, data, outputs)")
     b.set_defaults(func=_batch)
     ex = command("explore", "chép notebook khám phá số liệu của một đơn vị vào notebooks/ "
                  "(hồ sơ quá hạn theo cơ quan, lĩnh vực, theo tuần; so sánh hai cơ quan)",

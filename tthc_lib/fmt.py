@@ -1,8 +1,13 @@
-"""Vietnamese number, percent and date formatting (1.967; 99,3%; 15/06/2023)."""
+"""Vietnamese number, percent and date formatting (1.967; 99,3%; 15/06/2023), by Babel's
+Vietnamese locale data (CLDR): '.' between thousands, ',' before decimals."""
 
 from __future__ import annotations
 
 from datetime import date
+
+from babel.numbers import format_decimal
+
+LOCALE = "vi_VN"
 
 
 def number(n: int | float | None, pad: bool = False) -> str:
@@ -11,18 +16,18 @@ def number(n: int | float | None, pad: bool = False) -> str:
     if n is None:
         return "–"
     n = int(round(n))
-    text = f"{abs(n):,}".replace(",", ".")
-    if pad and 0 < abs(n) < 10:
+    text = format_decimal(n, format="#,##0", locale=LOCALE)
+    if pad and 0 < n < 10:
         text = f"0{text}"
-    return f"-{text}" if n < 0 else text
+    return text
 
 
 def decimal(x: float | None, digits: int = 1) -> str:
     """Return a decimal with ',' as decimal mark and '.' between thousands."""
     if x is None:
         return "–"
-    text = f"{x:,.{digits}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(round(x, digits), format=pattern, locale=LOCALE)
 
 
 def percent(x: float | None, digits: int = 1) -> str:
