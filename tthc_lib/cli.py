@@ -65,6 +65,55 @@ def _compute(args) -> int:
     return 0
 
 
+def _score(args) -> int:
+    from html import unescape
+
+    from . import fmt
+    from .engine import run
+    from .index766 import SURE, score, values_from
+    from .narrative.render import render
+    from .periods import parse_period
+    from .policy import load_policy
+
+    period = parse_period(args.period)
+    spec = None
+    if args.params:
+        from .spec import load_spec
+
+        spec = load_spec(Path(args.params))
+    ds = _open(args)
+    try:
+        results = run(ds, load_policy(args.policy or (spec.policy if spec else None)),
+                      period).results
+    finally:
+        ds.close()
+    card = score(values_from(results, spec.figures if spec else None,
+                             spec.index766 if spec else None))
+    if args.json:
+        print(json.dumps(card.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"{card.method.label} — {period.label_vi}")
+    print(f"{'Nhóm / chỉ số':<62}{'Tỷ lệ':>9}{'Điểm':>9}{'Tối đa':>8}")
+    for g in card.groups:
+        print(f"{g.group.label:<71}{fmt.decimal(g.points, 2):>9}{fmt.decimal(g.group.points, 0):>8}"
+              + ("" if g.complete else f"  (thiếu {len(g.missing)} chỉ số)"))
+        for s in g.scores:
+            mark = " *" if s.rule.sure == "not_reproduced" else ""
+            if s.points is None:
+                print(f"  {s.rule.label[:58]:<60}{'–':>9}{'không có dữ liệu':>17}  "
+                      f"(cần {s.wanted})")
+                continue
+            print(f"  {(s.rule.label + mark)[:58]:<60}{fmt.percent(s.rate):>9}"
+                  f"{fmt.decimal(s.points, 2):>9}{fmt.decimal(s.rule.cap, 1):>8}")
+    print(f"Tổng: {fmt.decimal(card.total, 2)}/100 điểm (dữ liệu hiện có tính được tối đa "
+          f"{fmt.decimal(card.scorable, 2)} điểm).")
+    if any(s.rule.sure == "not_reproduced" for s in card.scores):
+        print(f"* {SURE['not_reproduced']}: tính theo phương pháp năm 2022.")
+    if losses := card.losses()[:2]:
+        print(unescape(render("index766_loss.j2", losses=losses)).strip())
+    return 0
+
+
 def _inspect(args) -> int:
     from .inspect import inspect_file, render_text
 
@@ -260,6 +309,18 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--strict", action="store_true", help="dòng có ngày không hợp lý là lỗi")
     _rules_args(c)
     c.set_defaults(func=_compute)
+    sc7 = command("score", "tính Bộ chỉ số phục vụ người dân, doanh nghiệp (Quyết định "
+                  "766/QĐ-TTg) từ tệp hồ sơ và số liệu trong tệp tham số",
+                  "tthc score data/ho-so.csv -p 2023-Q3",
+                  "tthc score data/ho-so.csv -p 2023-Q3 --params params/bac-giang/2023-Q3.yaml")
+    sc7.add_argument("data", metavar="TỆP_HỒ_SƠ", help="tệp hồ sơ: CSV, XLSX hoặc Parquet")
+    sc7.add_argument("-p", "--period", required=True, metavar="KỲ", help="kỳ, ví dụ 2023-Q3")
+    sc7.add_argument("--params", metavar="TỆP_THAM_SỐ",
+                     help="tệp tham số có figures: và index766: (số liệu không có trong tệp hồ sơ)")
+    sc7.add_argument("--json", action="store_true", help="in JSON thay cho bảng")
+    sc7.add_argument("-s", "--sheet", metavar="TRANG", help="tên trang tính (XLSX)")
+    _rules_args(sc7)
+    sc7.set_defaults(func=_score)
     i = command("inspect", "tệp này có dùng được không, và sẽ được đọc thế nào",
                 "tthc inspect data/ho-so.xlsx", "tthc inspect data/ho-so.csv --json")
     i.add_argument("data", metavar="TỆP_HỒ_SƠ", help="tệp hồ sơ: CSV, XLSX hoặc Parquet")

@@ -101,6 +101,12 @@ def write_params(unit: str, period: str, data: str, out: Path | None = None,
     return path
 
 
+def index766_keys() -> set[str]:
+    from .index766 import method
+
+    return method().keys("index766")
+
+
 def json_schema() -> dict:
     """Return the JSON Schema of a params file (for editors' completion)."""
     def figure(fid: str) -> dict:
@@ -139,6 +145,12 @@ def json_schema() -> dict:
             "policy": {"type": "string", "examples": list(builtin_policies())},
             "figures": {"type": "object", "additionalProperties": False,
                         "properties": {fid: figure(fid) for fid in REGISTRY}},
+            "index766": {"type": "object", "additionalProperties": False,
+                         "description": "số đếm cho Bộ chỉ số 766 (tthc_lib/rules/index766.yaml)",
+                         "properties": {k: {"anyOf": [
+                             {"type": "integer", "minimum": 0},
+                             {"type": "string", "pattern": r"^\d{1,3}([. ]\d{3})*$|^\d+$"}]}
+                             for k in sorted(index766_keys())}},
             "text": {"type": "object", "additionalProperties": False,
                      "properties": {k: {"type": "string"} for k in text_keys}},
             "interconnected_window": {"type": "object", "required": ["start", "end"],

@@ -46,7 +46,8 @@ from .sections import TEXT_KEYS
 from .text import no_controls
 
 TOP_KEYS = {"unit", "period", "data", "sheet", "figures", "text", "interconnected_window",
-            "previous", "style", "profile", "catalog", "policy", "report_date", "number"}
+            "previous", "style", "profile", "catalog", "policy", "report_date", "number",
+            "index766"}
 UNIT_KEYS = {"slug", "name", "short_name", "signer", "signer_name", "place", "scope",
              "title_scope", "kind", "groups_label"}
 UNIT_KINDS = ("province", "department")
@@ -98,6 +99,7 @@ class ReportSpec:
     report_date: date | None = None  # the document's date (default: the day it is made)
     number: str = ""  # the document number, e.g. "125/BC-UBND"
     annex: bool = True  # data quality and provenance after the signature, as an annex
+    index766: dict[str, int] = field(default_factory=dict)  # counts for the 766 index
 
 
 class NoAliasLoader(yaml.SafeLoader):
@@ -277,6 +279,7 @@ def load_spec(path: str | Path) -> ReportSpec:
             typed[key] = figure_value(key, value, REGISTRY[key].unit == "%")
         except ValueError as exc:
             bad(f"figures.{key}", str(exc))
+    counts = _index766(raw.get("index766"), bad)
     text = raw.get("text") or {}
     if not isinstance(text, dict):
         bad("text", "cần là một bảng khóa: đoạn văn (chuỗi).")
@@ -345,7 +348,7 @@ def load_spec(path: str | Path) -> ReportSpec:
                       previous=previous, pad_small_numbers=bool(style.get("pad_small_numbers")),
                       raw=raw, report_date=report_date,
                       number=no_controls(str(number or "")).strip(),
-                      annex=bool(style.get("annex", True)), **rules)
+                      annex=bool(style.get("annex", True)), index766=counts, **rules)
 
 
 MAX_PARAMS_BYTES = 1 << 20
@@ -368,6 +371,30 @@ def params_text(path: Path) -> str:
             continue
     raise InputError(f"Tệp tham số '{path}' không đọc được bằng mã UTF-8 hay Windows-1258: hãy "
                      "lưu lại với mã UTF-8.")
+
+
+def _index766(raw, bad) -> dict[str, int]:
+    """Return the counts of the `index766:` block (Decision 766 indicators the dossiers cannot
+    give), each a non-negative integer; unknown keys are named."""
+    from .index766 import method
+
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        bad("index766", "cần là một bảng khóa: số đếm (xem tthc_lib/rules/index766.yaml).")
+        return {}
+    known = method().keys("index766")
+    out = {}
+    for key, value in raw.items():
+        if key not in known:
+            bad(f"index766.{key}", "không phải số đếm của Bộ chỉ số 766; có: "
+                f"{', '.join(sorted(known))}." + _suggest(key, known))
+            continue
+        try:
+            out[key] = figure_value(key, value, False)
+        except ValueError as exc:
+            bad(f"index766.{key}", str(exc))
+    return out
 
 
 def _check_rules(path: Path, rules: dict) -> list[str]:

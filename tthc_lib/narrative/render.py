@@ -36,6 +36,7 @@ def env() -> Environment:
                     undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     e.filters["so"] = _so
     e.filters["pct"] = fmt.percent
+    e.filters["dec"] = lambda x, digits=2: fmt.decimal(x, digits).removesuffix(",00")
     e.globals["paras"] = paras
     return e
 

@@ -1,0 +1,129 @@
+"""The Decision 766 service index: each scoring rule on hand-computed examples."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import dossier, write_csv
+from tthc_lib.errors import InputError
+from tthc_lib.index766 import method, parse_method, score
+
+FULL_PAYMENT = {"data:paid_online_total": 80, "index766:dossiers_with_fees": 100,
+                "index766:tthc_fees_payable_online": 9, "index766:tthc_with_fees": 10,
+                "index766:tthc_fees_paid_online": 10}
+
+
+def _rule(card, rid):
+    return next(s for s in card.scores if s.rule.id == rid)
+
+
+def _group(card, gid):
+    return next(g for g in card.groups if g.group.id == gid)
+
+
+def test_the_groups_add_up_to_100_points_as_the_portal_shows_them():
+    m = method()
+    assert {g.id: g.points for g in m.groups} == {
+        "transparency": 18, "progress": 20, "online": 12, "payment": 10, "satisfaction": 18,
+        "digitisation": 22}
+    for g in m.groups:  # each group's caps reach its points (payment: 6 + 2 + 2.5)
+        assert sum(r.cap for r in m.rules if r.group == g.id) >= g.points
+
+
+def test_max_times_rate():
+    card = score({"index766:tthc_published_on_time": 45, "index766:tthc_to_publish": 50})
+    s = _rule(card, "published_on_time")
+    assert s.points == pytest.approx(6 * 0.9) and s.rate == pytest.approx(90.0)
+    assert s.need == 5 and s.lost == pytest.approx(0.6)
+
+
+def test_progress_counts_resolved_and_pending_in_time_over_all_received():
+    card = score({"data:resolved_not_late": 900, "data:pending_in_time": 50,
+                  "data:received_total": 1000})
+    assert _rule(card, "in_time").points == pytest.approx(20 * 0.95)
+
+
+def test_online_payment_is_6a_plus_min_2_25b_plus_25c_capped_at_10():
+    card = score(FULL_PAYMENT)
+    a, b, c = (_rule(card, r).points for r in ("paid_online", "payment_offered", "payment_used"))
+    assert a == pytest.approx(6 * 0.8)
+    assert b == pytest.approx(2)  # 2.5 × 0.9 = 2.25, capped at 2
+    assert c == pytest.approx(2.5)
+    assert _group(card, "payment").points == pytest.approx(9.3)
+    card = score(FULL_PAYMENT | {"data:paid_online_total": 100})
+    assert _group(card, "payment").points == 10  # 6 + 2 + 2.5 = 10.5, the group caps at 10
+
+
+def test_satisfaction_no_feedback_is_full_points_and_90_percent_is_enough():
+    card = score({"index766:feedback_on_time": 0, "index766:feedback_due": 0,
+                  "index766:ratings_satisfied": 45, "index766:ratings_total": 50})
+    assert _rule(card, "feedback_on_time").points == 6  # nothing to handle: full points
+    assert _rule(card, "handling_satisfied").points == pytest.approx(6)  # min(6, 6 × .9/.9)
+    assert _rule(card, "feedback_satisfied").points is None  # not typed: no data, not 0
+    card = score({"index766:ratings_satisfied": 36, "index766:ratings_total": 50})
+    assert _rule(card, "handling_satisfied").points == pytest.approx(6 * 0.72 / 0.9)
+    assert _rule(card, "handling_satisfied").need == 9  # 45 of 50 reach 90%
+    card = score({"index766:ratings_satisfied": 0, "index766:ratings_total": 0})
+    assert _rule(card, "handling_satisfied").points == 0  # no ratings: 0, as the portal
+
+
+def test_digitisation_reuse_is_full_from_80_percent_and_online_2022_method():
+    card = score({"index766:dossiers_reusing_data": 40, "data:received_total": 100,
+                  "data:received_new_online": 30, "data:received_new": 100,
+                  "figure:dvc_online_total": 60, "figure:tthc_in_scope": 100,
+                  "figure:dvc_with_dossiers": 30})
+    assert _rule(card, "data_reused").points == pytest.approx(2 * 0.4 / 0.8)
+    assert _rule(card, "dvc_offered").points == pytest.approx(2 * 0.6 / 0.8)  # min(2, 2A/.8)
+    assert _rule(card, "dvc_used").points == pytest.approx(4 * 0.5)  # 4B
+    assert _rule(card, "online_dossiers").points == pytest.approx(6 * 0.3 / 0.5)
+    assert _rule(card, "online_dossiers").rule.sure == "not_reproduced"
+
+
+def test_missing_sources_are_no_data_and_the_total_says_what_could_be_scored():
+    card = score({"data:digitised_total": 50, "data:received_total": 100})
+    assert _rule(card, "digitised_components").points == pytest.approx(2)
+    assert _rule(card, "electronic_results").points is None
+    assert "index766.electronic_results" in _rule(card, "electronic_results").wanted
+    assert card.total == pytest.approx(2) and card.scorable == pytest.approx(4)
+    assert card.losses()[0].rule.id == "digitised_components"
+
+
+def test_a_rule_is_data_and_a_bad_one_is_named():
+    raw = {"name": "x", "label": "x", "groups": [{"id": "g", "label": "G", "points": 5}],
+           "indicators": [{"id": "r", "group": "g", "label": "R", "cap": 5,
+                           "num": "data:received_total", "den": "data:no_such"}]}
+    with pytest.raises(InputError, match="chỉ số 'r'.*data:no_such"):
+        parse_method(raw, "thu.yaml")
+    raw["indicators"][0]["den"] = "index766:anything"
+    m = parse_method(raw, "thu.yaml")
+    assert score({"data:received_total": 3, "index766:anything": 6}, m).total == 2.5
+
+
+def test_params_index766_block_is_checked(tmp_path):
+    from tthc_lib.spec import load_spec
+
+    write_csv(tmp_path / "hs.csv", [dossier("A", "2023-07-01", "2023-07-05")])
+    p = tmp_path / "p.yaml"
+    p.write_text("unit: {slug: d, name: UBND tỉnh D, short_name: tỉnh D}\nperiod: 2023-Q3\n"
+                 "data: hs.csv\nindex766: {dossiers_with_fees: \"1.200\", tthc_with_fee: 3}\n",
+                 encoding="utf-8")
+    with pytest.raises(InputError, match="index766.tthc_with_fee.*'tthc_with_fees'"):
+        load_spec(p)
+    p.write_text(p.read_text(encoding="utf-8").replace("tthc_with_fee:", "tthc_with_fees:"),
+                 encoding="utf-8")
+    assert load_spec(p).index766 == {"dossiers_with_fees": 1200, "tthc_with_fees": 3}
+
+
+def test_tthc_score_prints_the_biggest_loss_and_what_recovers_it(tmp_path, capsys):
+    from tthc_lib.cli import main
+
+    rows = [dossier(f"A{i}", "2023-07-01", "2023-07-05", "2023-07-04") for i in range(8)]
+    rows += [dossier(f"B{i}", "2023-07-01", "2023-07-05", "2023-07-09") for i in range(2)]
+    write_csv(tmp_path / "hs.csv", rows)
+    assert main(["score", str(tmp_path / "hs.csv"), "-p", "2023-Q3"]) == 0
+    out = capsys.readouterr().out
+    assert "Tiến độ giải quyết" in out and "16,00" in out  # 20 × 8/10
+    assert "Mất nhiều điểm nhất ở chỉ số “Hồ sơ giải quyết, đang giải quyết trong hạn” " \
+           "(4 điểm): thêm 2 hồ sơ giải quyết trong hạn thì đạt đủ 20 điểm." in out
+    assert main(["score", str(tmp_path / "hs.csv"), "-p", "2023-Q3", "--json"]) == 0
+    assert '"total": 22.0' in capsys.readouterr().out  # 16 progress + 6 online (100%)
