@@ -65,6 +65,9 @@ show.html(rep.sections_html("one_stop", "online"))
 show.chart(charts.online_rates(rep.results))
 
 # %%
+show.section(rep.index766_html(), charts.index766_charts(rep.scorecard))
+
+# %%
 show.html(rep.sections_html("communication", "inspection", "other", "assessment",
                             "directions", "recommendations") + rep.closing_html())
 

@@ -127,3 +127,28 @@ def test_tthc_score_prints_the_biggest_loss_and_what_recovers_it(tmp_path, capsy
            "(4 điểm): thêm 2 hồ sơ giải quyết trong hạn thì đạt đủ 20 điểm." in out
     assert main(["score", str(tmp_path / "hs.csv"), "-p", "2023-Q3", "--json"]) == 0
     assert '"total": 22.0' in capsys.readouterr().out  # 16 progress + 6 online (100%)
+
+
+def test_the_report_section_and_chart_appear_with_an_index766_block(tmp_path):
+    from tthc_lib import charts
+    from tthc_lib.report import build_report
+
+    rows = [dossier(f"A{i}", "2023-07-01", "2023-07-05", "2023-07-04") for i in range(9)]
+    rows += [dossier("B", "2023-07-01", "2023-07-05", "2023-07-09")]
+    write_csv(tmp_path / "hs.csv", rows)
+    p = tmp_path / "p.yaml"
+    base = "unit: {slug: d, name: UBND tỉnh D, short_name: tỉnh D}\nperiod: 2023-Q3\n" \
+           "data: hs.csv\n"
+    p.write_text(base, encoding="utf-8")
+    assert build_report(p).index766_html() == ""  # not asked for: not shown
+    p.write_text(base + "index766: {feedback_on_time: 0, feedback_due: 0, ratings_satisfied: 8,"
+                 " ratings_total: 10}\n", encoding="utf-8")
+    rep = build_report(p)
+    html = rep.index766_html()
+    assert "Bộ chỉ số phục vụ người dân, doanh nghiệp" in html
+    assert "Tổng điểm: <b>35,33/100</b>" in html  # 18 progress + 6 online + 6 + 6 × .8/.9
+    assert "không có dữ liệu" in html and "Quý III/2023" in html
+    assert "Mất nhiều điểm nhất ở chỉ số “Tiến độ" not in html  # the rule's label is named
+    assert "“Hồ sơ giải quyết, đang giải quyết trong hạn” (2 điểm): thêm 1 hồ sơ" in html
+    figs = charts.index766_charts(rep.scorecard)
+    assert len(figs) == 1 and "Điểm bị mất" in charts.svg(figs[0])

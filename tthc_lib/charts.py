@@ -137,11 +137,11 @@ def png(fig: Figure) -> bytes:
 
 
 def _bars(title: str, labels: list[str], values: list[float], note: str = "",
-          percent: bool = False) -> Figure:
+          percent: bool = False, show=None) -> Figure:
     fig = Figure(figsize=(7.5, 0.45 * len(labels) + 1.1), dpi=110)
     ax = fig.add_subplot()
     ax.barh(labels[::-1], values[::-1], color=COLORS["bar"])
-    show = (lambda v: fmt.percent(v)) if percent else fmt.number
+    show = show or ((lambda v: fmt.percent(v)) if percent else fmt.number)
     for y, v in enumerate(values[::-1]):
         _label(ax, v, y, show(v))
     if percent:
@@ -192,3 +192,16 @@ def review_charts(figures: dict) -> list[Figure]:
     if len(rev) < 2:
         return []
     return [_bars("Rà soát, đơn giản hóa TTHC", [r[0] for r in rev], [r[1] for r in rev])]
+
+
+def index766_charts(card) -> list[Figure]:
+    """Return the points lost per Decision 766 indicator, the biggest loss first (where to
+    act first), or nothing when no scored indicator lost points."""
+    losses = card.losses()[:10]
+    if not losses:
+        return []
+    return [_bars("Điểm bị mất theo chỉ số (Bộ chỉ số 766): khắc phục từ trên xuống",
+                  [s.rule.label for s in losses], [s.lost for s in losses],
+                  "chỉ các chỉ số có đủ dữ liệu để tính điểm",
+                  show=lambda v: fmt.decimal(v, 2))]
+

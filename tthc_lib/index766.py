@@ -122,8 +122,15 @@ class Score:
     @property
     def wanted(self) -> str:
         """Where the missing values go: params keys, or the export's columns."""
-        where = {"index766": "index766.", "figure": "figures.", "data": "tệp hồ sơ: "}
-        return ", ".join(where[r.split(":", 1)[0]] + r.split(":", 1)[1] for r in self.missing)
+        from .registry import REGISTRY
+
+        def one(ref: str) -> str:
+            kind, key = ref.split(":", 1)
+            if kind == "data":
+                return f"tệp hồ sơ có cột cho “{REGISTRY[key].label_vi}”"
+            return ("figures." if kind == "figure" else "index766.") + key
+
+        return ", ".join(one(r) for r in self.missing)
 
     @property
     def rate(self) -> float | None:

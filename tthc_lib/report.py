@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import markupsafe
 import yaml
 
 from . import checks, fmt
@@ -86,6 +87,29 @@ class Report:
             scope_phrase=self.spec.unit.title_phrase, place=self.spec.unit.place,
             number=self.spec.number, short_org=_number_suffix(self.spec.unit.name),
             today=f"{g:%d} tháng {g:%m} năm {g:%Y}"))
+
+    @property
+    def scorecard(self):
+        """The Decision 766 index of this report's dossiers and params figures."""
+        from .index766 import score, values_from
+
+        if getattr(self, "_scorecard", None) is None:
+            self._scorecard = score(values_from(self.results, self.spec.figures,
+                                                self.spec.index766))
+        return self._scorecard
+
+    def index766_html(self) -> str:
+        """Return the Decision 766 section, when the params file has an `index766:` block."""
+        if not self.spec.index766:
+            return ""
+        card = self.scorecard
+        losses = card.losses()[:2]
+        sentence = render("index766_loss.j2", losses=losses).strip() if losses else ""
+        return render("s_index766.html.j2", **self._ctx(
+            card=card, losses=losses, loss_sentence=markupsafe.Markup(sentence),
+            not_reproduced=any(s.rule.sure == "not_reproduced" and s.points is not None
+                               for s in card.scores),
+            period=self.spec.period.label_vi))
 
     def annex_html(self) -> str:
         """Return the annex after the signature: data quality and how the report was made

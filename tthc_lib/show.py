@@ -18,6 +18,15 @@ def chart(fig) -> HTML:
     return HTML(f'<figure class="chart">{svg(fig)}</figure>')
 
 
+def section(fragment: str, figs=()) -> None:
+    """Display a section and its charts; nothing when the section is empty."""
+    from IPython.display import display
+
+    if fragment:
+        display(html(fragment))
+        charts(figs)
+
+
 def charts(figs) -> None:
     """Display several figures in one cell."""
     from IPython.display import display

@@ -37,6 +37,7 @@ def env() -> Environment:
     e.filters["so"] = _so
     e.filters["pct"] = fmt.percent
     e.filters["dec"] = lambda x, digits=2: fmt.decimal(x, digits).removesuffix(",00")
+    e.filters["pts"] = lambda x: fmt.decimal(x, 2)
     e.globals["paras"] = paras
     return e
 
