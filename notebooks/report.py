@@ -21,6 +21,7 @@ _names = set(globals())  # what exists before the parameters (to refuse unknown 
 params_path: str = ""  # tệp tham số của đơn vị và kỳ báo cáo (bắt buộc)
 strict: bool = False  # True: kiểm tra số liệu không đạt là lỗi, không tạo báo cáo
 stage_dir: str = ""  # nếu có: ghi forms.xlsx và results.json vào thư mục này
+outputs_dir: str = ""  # thư mục báo cáo các kỳ trước (xu hướng); "" = outputs/ của thư mục làm việc
 
 # %%
 from tthc_lib import charts, show
@@ -66,6 +67,9 @@ show.chart(charts.online_rates(rep.results))
 
 # %%
 show.section(rep.index766_html(), charts.index766_charts(rep.scorecard))
+
+# %%
+show.section(rep.trend_html(outputs_dir), charts.trend_charts(rep.trend(outputs_dir)))
 
 # %%
 show.html(rep.sections_html("communication", "inspection", "other", "assessment",

@@ -205,3 +205,25 @@ def index766_charts(card) -> list[Figure]:
                   "chỉ các chỉ số có đủ dữ liệu để tính điểm",
                   show=lambda v: fmt.decimal(v, 2))]
 
+
+
+def trend_charts(tr) -> list[Figure]:
+    """Return the on-time and online rates over the unit's periods (0–100%), or nothing
+    without a trend."""
+    if tr is None:
+        return []
+    fig = Figure(figsize=(7.5, 2.8), dpi=110)
+    ax = fig.add_subplot()
+    labels = [p.label for p in tr.points]
+    for key, name, color in (("on_time_rate", "Tỷ lệ giải quyết đúng hạn", "early"),
+                             ("online_rate", "Tỷ lệ hồ sơ trực tuyến", "online")):
+        values = [p.values.get(key) for p in tr.points]
+        if any(v is not None for v in values):
+            ax.plot(labels, [float("nan") if v is None else v for v in values], marker="o",
+                    ms=4, color=COLORS[color], label=name)
+    ax.set_ylim(0, 105)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _p: fmt.percent(y, 0)))
+    ax.legend(frameon=False, fontsize=8, loc="lower left")
+    _titled(fig, "Tỷ lệ đúng hạn và tỷ lệ trực tuyến qua các kỳ",
+            "kỳ báo cáo từ ngày 15 tháng trước đến ngày 14 (Nghị định 09/2019/NĐ-CP)")
+    return [fig]

@@ -16,6 +16,7 @@ PARAMETERS = {
     "params_path": "tệp tham số YAML của đơn vị và kỳ, ví dụ params/bac-giang/2023-Q3.yaml",
     "strict": "true: kiểm tra số liệu không đạt là lỗi",
     "stage_dir": "thư mục ghi forms.xlsx và results.json (tthc report tự đặt)",
+    "outputs_dir": "thư mục báo cáo các kỳ trước, để so sánh xu hướng (mặc định: outputs/)",
 }
 _KERNEL = {"In", "Out", "get_ipython", "exit", "quit"}
 

@@ -283,7 +283,8 @@ def render_report(params: str | Path, outputs: Path | None = None, strict: bool 
         try:
             with quiet_stderr(stage / "kernel.log"):
                 executed = kernel.run(nb, {"params_path": str(params), "strict": strict,
-                                           "stage_dir": str(stage)}, Path.cwd(),
+                                           "stage_dir": str(stage),
+                                           "outputs_dir": str(outputs)}, Path.cwd(),
                                       stage / "report.ipynb")
         except PapermillExecutionError as exc:
             (stage / "report.ipynb").replace(failed)

@@ -111,6 +111,25 @@ class Report:
                                for s in card.scores),
             period=self.spec.period.label_vi))
 
+    def trend(self, outputs: str | Path | None = None):
+        """The trend against this unit's earlier reports in `outputs` (default: the
+        workspace's outputs folder), or None when there is none."""
+        from .paths import outputs as workspace_outputs
+        from .trend import trend
+
+        if getattr(self, "_trend", False) is False:
+            self._trend = trend(self.results, self.spec.period.label_vi, self.spec.period.code,
+                                Path(outputs or workspace_outputs()), self.spec.unit.slug)
+        return self._trend
+
+    def trend_html(self, outputs: str | Path | None = None) -> str:
+        """Return the trends section (this period against the previous one and the same
+        period last year), or "" when no earlier report of the unit is found."""
+        tr = self.trend(outputs)
+        if tr is None:
+            return ""
+        return render("s_trend.html.j2", **self._ctx(tr=tr, grown=tr.lateness_growth()))
+
     def annex_html(self) -> str:
         """Return the annex after the signature: data quality and how the report was made
         (for the analyst; `style: {annex: false}` leaves it out)."""
