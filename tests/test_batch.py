@@ -95,3 +95,18 @@ def test_an_unreachable_scheduler_is_a_clear_refusal(tmp_path):
                           "--scheduler", "tcp://127.0.0.1:9", "--out", str(tmp_path / "o")],
                          capture_output=True, text=True, timeout=120)
     assert res.returncode == 2 and "Không kết nối được tới bộ lập lịch Dask" in res.stderr
+
+
+def test_a_batch_renders_earlier_periods_first_so_later_reports_show_the_trend(tmp_path):
+    root = tmp_path / "params"
+    params(root, "tinh-a", SMALL, period="2023-Q3")
+    (root / "tinh-a" / "2023-Q2.yaml").write_text(
+        f"unit: {{slug: tinh-a, name: UBND tỉnh tinh-a, short_name: tỉnh tinh-a}}\n"
+        f"period: 2023-Q2\ndata: {SMALL}\n", encoding="utf-8")
+    out = tmp_path / "outputs"
+    res = subprocess.run([sys.executable, "-m", "tthc_lib.cli", "batch", str(root), "-w", "2",
+                          "--out", str(out)], capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr
+    html = (out / "tinh-a" / "2023-Q3" / "report.html").read_text(encoding="utf-8")
+    assert "Xu hướng qua các kỳ" in html and "So với Quý II/2023" in html
+    assert "Xu hướng" not in (out / "tinh-a" / "2023-Q2" / "report.html").read_text("utf-8")

@@ -74,3 +74,15 @@ def test_trend_chart_plots_both_rates_on_a_0_100_axis(tmp_path):
     figs = charts.trend_charts(_report(tmp_path).trend(out))
     assert len(figs) == 1 and figs[0].axes[0].get_ylim() == (0, 105)
     assert charts.trend_charts(None) == []
+
+
+def test_a_year_compared_with_the_year_before_says_it_once(tmp_path):
+    out = tmp_path / "outputs"
+    _earlier(out, "2022", "năm 2022", "2021-12-15", "2022-12-14", 80.0, 50.0, 10, {})
+    _report(tmp_path)  # writes the export and the params
+    (tmp_path / "p.yaml").write_text(
+        (tmp_path / "p.yaml").read_text(encoding="utf-8").replace("2023-Q3", "2023"),
+        encoding="utf-8")
+    rep = build_report(tmp_path / "p.yaml")
+    html = rep.trend_html(out)
+    assert "So với năm 2022" in html and "cùng kỳ năm trước" not in html

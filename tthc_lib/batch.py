@@ -227,16 +227,10 @@ def run_batch(files: list[Path], outputs: Path, workers: int | None = None, pdf:
     stopped: Interrupted | None = None
     futures: dict = {}
     try:
-        futures = pool.submit(files, str(outputs), pdf, strict)
-        for fut in pool.completed(futures):
-            o = fut.result()
-            outcomes[o.params] = o
-            elapsed = time.perf_counter() - start
-            status = "ok   " if o.ok else "LỖI  "
-            why = "" if o.ok else " — " + o.message.splitlines()[0][:160]
-            print(f"[{_bar(len(outcomes), len(files))}] {len(outcomes):>3}/{len(files)} "
-                  f"{status}{o.unit} {o.period} ({o.seconds:.1f} s; đã chạy {elapsed:.0f} s)"
-                  f"{why}", file=stream, flush=True)
+        for wave in _waves(files, folders):  # earlier periods first: later ones see them
+            futures = pool.submit(wave, str(outputs), pdf, strict)
+            for fut in pool.completed(futures):
+                _progress(fut.result(), outcomes, len(files), start, stream)
     except KeyboardInterrupt as exc:
         stopped = exc if isinstance(exc, Interrupted) else Interrupted()
         pool.stop(futures, outcomes)
@@ -257,6 +251,33 @@ def run_batch(files: list[Path], outputs: Path, workers: int | None = None, pdf:
     for o in failed:
         print(f"  LỖI {o.params}:\n    " + o.message.replace("\n", "\n    "), file=stream)
     return ordered
+
+
+def _waves(files: list[Path], folders: dict[str, Path]) -> list[list[Path]]:
+    """Group the params files by the start of their period, earliest first, so that a
+    report's trend section finds the unit's earlier reports already published (files whose
+    period cannot be read go first: they fail fast)."""
+    from .periods import parse_period
+
+    def start(f: Path):
+        folder = folders.get(str(f))
+        return parse_period(folder.name).start.toordinal() if folder else 0
+
+    by_start: dict[int, list[Path]] = {}
+    for f in files:
+        by_start.setdefault(start(f), []).append(f)
+    return [by_start[k] for k in sorted(by_start)]
+
+
+def _progress(o: Outcome, outcomes: dict[str, Outcome], total: int, start: float,
+              stream) -> None:
+    outcomes[o.params] = o
+    elapsed = time.perf_counter() - start
+    status = "ok   " if o.ok else "LỖI  "
+    why = "" if o.ok else " — " + o.message.splitlines()[0][:160]
+    print(f"[{_bar(len(outcomes), total)}] {len(outcomes):>3}/{total} {status}{o.unit} "
+          f"{o.period} ({o.seconds:.1f} s; đã chạy {elapsed:.0f} s){why}", file=stream,
+          flush=True)
 
 
 def _stop(pool, futures: dict, outcomes: dict[str, Outcome]) -> None:

@@ -11,7 +11,7 @@ groups).
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -138,8 +138,18 @@ BAC_KAN_STP_2023 = Profile(
     postal_returns=2_689, carried_online_share=1.0,
 )
 
+# Earlier periods of both seed units (generated, not from the seeds), so that their reports
+# show trends: the previous quarter and the same quarter a year before; the previous year.
+BAC_KAN_STP_2022 = replace(
+    BAC_KAN_STP_2023, period="2022", seed=2002, interconnected=1_800, postal_returns=2_410,
+    online_service_offline=60,
+    levels={"tinh": LevelTarget(4_010, 5_100, 9, 8_600, 480, 14, 25, 0),
+            "xa": LevelTarget(1_800, 0, 0, 0, 1_512, 0, 288, 0)})
+
 PROFILES = {f"{p.slug}-{p.period}": p for p in (
-    BAC_GIANG_2023_Q3, BAC_KAN_STP_2023,
+    BAC_GIANG_2023_Q3, BAC_KAN_STP_2023, BAC_KAN_STP_2022,
+    synthetic_profile("bac-giang", "Bắc Giang", "2023-Q2", 165_000, seed=2302),
+    synthetic_profile("bac-giang", "Bắc Giang", "2022-Q3", 150_000, seed=2203),
     *(synthetic_profile(slug, name, "2023-Q3", n, seed=100 + i)
       for i, (slug, name, n) in enumerate(EXTRA_PROVINCES)),
 )}
