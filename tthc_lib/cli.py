@@ -114,6 +114,36 @@ def _score(args) -> int:
     return 0
 
 
+def _reconcile(args) -> int:
+    from . import fmt
+    from .periods import parse_period
+    from .reconcile import CAUSES, reconcile, write_differences
+
+    period = parse_period(args.period)
+    ds = _open(args)
+    try:
+        rec = reconcile(ds, Path(args.portal), period)
+    finally:
+        ds.close()
+    if args.json:
+        print(json.dumps(rec.to_json(), ensure_ascii=False, indent=2))
+    else:
+        w = rec.window
+        print(f"Đối chiếu {period.label_vi}: kỳ báo cáo {fmt.day(period.start)}–"
+              f"{fmt.day(period.end)}; Cổng DVCQG tính {fmt.day(w[0])}–{fmt.day(w[1])}.")
+        print("Hồ sơ khác nhau theo nguyên nhân:")
+        for key, label in CAUSES.items():
+            print(f"  {fmt.number(rec.counts[key]):>9}  {label}")
+        print(f"{'Bước':<70}{'Tỷ lệ đúng hạn':>16}{'Tỷ lệ trực tuyến':>18}")
+        for s in rec.steps:
+            print(f"{s.cause[:69]:<70}{fmt.percent(s.on_time):>16}{fmt.percent(s.online):>18}")
+    if args.out:
+        path = write_differences(rec, Path(args.out))
+        print(f"Danh sách hồ sơ khác nhau (mã và ngày, không có dữ liệu cá nhân): {path}",
+              file=sys.stderr)
+    return 0
+
+
 def _inspect(args) -> int:
     from .inspect import inspect_file, render_text
 
@@ -321,6 +351,21 @@ def parser() -> argparse.ArgumentParser:
     sc7.add_argument("-s", "--sheet", metavar="TRANG", help="tên trang tính (XLSX)")
     _rules_args(sc7)
     sc7.set_defaults(func=_score)
+    rc = command("reconcile", "đối chiếu tệp hồ sơ của tỉnh với danh sách hồ sơ trên Cổng "
+                 "DVCQG: mỗi hồ sơ khác nhau một nguyên nhân, và tỷ lệ đúng hạn, trực tuyến "
+                 "thay đổi thế nào theo từng nguyên nhân",
+                 "tthc reconcile data/ho-so.csv --portal data/cong-dvcqg.xlsx -p 2023-Q3",
+                 "tthc reconcile data/ho-so.csv --portal data/cong.csv -p 2023-Q3 -o khac.xlsx")
+    rc.add_argument("data", metavar="TỆP_HỒ_SƠ", help="tệp hồ sơ của tỉnh")
+    rc.add_argument("--portal", required=True, metavar="TỆP_CỔNG",
+                    help="danh sách hồ sơ xuất từ Cổng DVCQG: mã hồ sơ, trạng thái, ngày tiếp "
+                    "nhận, hẹn trả, kết thúc xử lý (kênh nộp nếu có)")
+    rc.add_argument("-p", "--period", required=True, metavar="KỲ", help="kỳ, ví dụ 2023-Q3")
+    rc.add_argument("-o", "--out", metavar="TỆP", help="ghi các hồ sơ khác nhau ra XLSX")
+    rc.add_argument("--json", action="store_true", help="in JSON thay cho bảng")
+    rc.add_argument("-s", "--sheet", metavar="TRANG", help="tên trang tính (XLSX)")
+    _rules_args(rc)
+    rc.set_defaults(func=_reconcile)
     i = command("inspect", "tệp này có dùng được không, và sẽ được đọc thế nào",
                 "tthc inspect data/ho-so.xlsx", "tthc inspect data/ho-so.csv --json")
     i.add_argument("data", metavar="TỆP_HỒ_SƠ", help="tệp hồ sơ: CSV, XLSX hoặc Parquet")

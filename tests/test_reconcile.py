@@ -1,0 +1,81 @@
+"""Reconciliation with the national portal: one planted difference of each cause."""
+
+from __future__ import annotations
+
+from tests.conftest import write_csv
+from tthc_lib.load import load
+from tthc_lib.periods import parse_period
+from tthc_lib.reconcile import calendar_window, reconcile, write_differences
+
+PROVINCE = [  # code, status, received, due, done
+    ("A1", "10", "03/07/2023 08:00", "10/07/2023 17:00", "08/07/2023 09:00"),
+    ("A2", "10", "03/07/2023 08:00", "10/07/2023 17:00", "09/07/2023 09:00"),  # never synced
+    ("W1", "10", "20/06/2023 08:00", "30/06/2023 17:00", "25/06/2023 09:00"),  # window
+    ("S1", "5", "05/07/2023 08:00", "15/07/2023 17:00", ""),  # paused, pushed as 9
+    ("R1", "10", "03/07/2023 08:00", "10/07/2023 17:00", "09/07/2023 09:00"),  # result date
+    ("T1", "10", "03/07/2023 08:00", "10/07/2023 08:00", "10/07/2023 16:00"),  # timestamp
+]
+PORTAL = [  # code, status, received, due, end of processing
+    ("A1", "9", "03/07/2023 08:00", "10/07/2023 17:00", "08/07/2023 09:00"),
+    ("P1", "9", "04/07/2023 08:00", "10/07/2023 17:00", "09/07/2023 09:00"),  # portal only
+    ("W1", "9", "20/06/2023 08:00", "30/06/2023 17:00", "25/06/2023 09:00"),
+    ("S1", "9", "05/07/2023 08:00", "15/07/2023 17:00", "20/07/2023 10:00"),
+    ("R1", "9", "03/07/2023 08:00", "10/07/2023 17:00", "11/07/2023 09:00"),
+    ("T1", "9", "03/07/2023 08:00", "10/07/2023 08:00", "10/07/2023 16:00"),
+]
+
+
+def _files(tmp_path):
+    write_csv(tmp_path / "tinh.csv", [
+        {"ma_ho_so": c, "co_quan": "Sở Tư pháp", "cap": "tinh", "kenh_nop": "truc_tuyen",
+         "trang_thai": s, "ngay_tiep_nhan": r, "ngay_hen_tra": d, "ngay_co_ket_qua": f}
+        for c, s, r, d, f in PROVINCE])
+    write_csv(tmp_path / "cong.csv", [
+        {"Mã hồ sơ": c, "Trạng thái": s, "Ngày tiếp nhận": r, "Ngày hẹn trả": d,
+         "Ngày kết thúc xử lý": f, "Kênh thực hiện": "2"} for c, s, r, d, f in PORTAL])
+    return tmp_path / "tinh.csv", tmp_path / "cong.csv"
+
+
+def test_calendar_windows():
+    assert calendar_window(parse_period("2023-Q3")) == (parse_period("2023-07-01..2023-07-01")
+                                                         .start, parse_period("2023-09-30..2023"
+                                                                              "-09-30").end)
+    start, end = calendar_window(parse_period("2023-Q4"))
+    assert (start.isoformat(), end.isoformat()) == ("2023-10-01", "2023-12-31")
+    start, end = calendar_window(parse_period("2023"))
+    assert (start.isoformat(), end.isoformat()) == ("2023-01-01", "2023-12-31")
+
+
+def test_each_planted_difference_gets_its_cause(tmp_path):
+    province, portal = _files(tmp_path)
+    rec = reconcile(load(province).dataset, portal, parse_period("2023-Q3"))
+    assert rec.counts == {"province_only": 1, "portal_only": 1, "window": 1, "status": 1,
+                          "result_date": 1, "timestamp": 1, "unexplained": 0}
+    by_code = dict(zip(rec.differing["code"], rec.differing["cause"], strict=True))
+    assert by_code["A2"].startswith("chỉ có ở hệ thống") and by_code["P1"].startswith("chỉ có")
+    assert by_code["S1"].startswith("trạng thái 5/6/8") and "A1" not in by_code
+    # the waterfall starts at the province's figures and ends at the portal's
+    first, last = rec.steps[0], rec.steps[-1]
+    assert first.on_time == 100.0  # by day: every finished dossier on time (S1 not finished)
+    assert last.on_time == 40.0  # portal: A1, P1 on time; S1, R1, T1 late; W1 outside
+    assert last.online == 100.0
+
+
+def test_the_differences_go_to_xlsx_as_codes_and_dates(tmp_path):
+    from openpyxl import load_workbook
+
+    province, portal = _files(tmp_path)
+    rec = reconcile(load(province).dataset, portal, parse_period("2023-Q3"))
+    ws = load_workbook(write_differences(rec, tmp_path / "khac.xlsx"))["Hồ sơ khác nhau"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:2] == ("Mã hồ sơ", "Nguyên nhân") and len(rows) == 7
+
+
+def test_tthc_reconcile_prints_causes_and_the_rate_steps(tmp_path, capsys):
+    from tthc_lib.cli import main
+
+    province, portal = _files(tmp_path)
+    assert main(["reconcile", str(province), "--portal", str(portal), "-p", "2023-Q3"]) == 0
+    out = capsys.readouterr().out
+    assert "Cổng DVCQG tính 01/07/2023–30/09/2023" in out
+    assert "trạng thái 5/6/8" in out and "40,0%" in out
