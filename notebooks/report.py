@@ -72,6 +72,9 @@ show.section(rep.index766_html(), charts.index766_charts(rep.scorecard))
 show.section(rep.trend_html(outputs_dir), charts.trend_charts(rep.trend(outputs_dir)))
 
 # %%
+show.section(rep.reconcile_html())
+
+# %%
 show.html(rep.sections_html("communication", "inspection", "other", "assessment",
                             "directions", "recommendations") + rep.closing_html())
 

@@ -79,3 +79,30 @@ def test_tthc_reconcile_prints_causes_and_the_rate_steps(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Cổng DVCQG tính 01/07/2023–30/09/2023" in out
     assert "trạng thái 5/6/8" in out and "40,0%" in out
+
+
+def test_the_report_section_reconciles_with_the_params_portal_file(tmp_path):
+    from tthc_lib.report import build_report
+
+    province, portal = _files(tmp_path)
+    p = tmp_path / "p.yaml"
+    p.write_text("unit: {slug: d, name: UBND tỉnh D, short_name: tỉnh D}\nperiod: 2023-Q3\n"
+                 "data: tinh.csv\nportal: cong.csv\n", encoding="utf-8")
+    html = build_report(p).reconcile_html()
+    assert "Đối chiếu với Cổng Dịch vụ công quốc gia" in html and "Có 6 hồ sơ khác nhau" in html
+    assert "40,0%" in html and "01/07/2023" in html
+    p.write_text(p.read_text(encoding="utf-8").replace("portal: cong.csv\n", ""), "utf-8")
+    assert build_report(p).reconcile_html() == ""
+
+
+def test_the_sample_portal_list_plants_every_cause(tmp_path):
+    from tthc_lib.sample import BAC_KAN_STP_2023, write, write_portal
+
+    data = write(BAC_KAN_STP_2023, tmp_path / "bk.csv")
+    portal = write_portal(BAC_KAN_STP_2023, tmp_path / "bk-cong.csv")
+    rec = reconcile(load(data).dataset, portal, parse_period("2023"))
+    for cause in ("province_only", "portal_only", "window", "status", "result_date",
+                  "timestamp"):
+        assert rec.counts[cause] > 0, cause
+    assert rec.counts["unexplained"] == 0
+    assert "Số điện thoại" not in portal.read_text(encoding="utf-8-sig").splitlines()[0]

@@ -111,6 +111,18 @@ class Report:
                                for s in card.scores),
             period=self.spec.period.label_vi))
 
+    def reconcile_html(self) -> str:
+        """Return the reconciliation with the national portal's dossier list (params
+        `portal:`), or "" without one."""
+        if self.spec.portal is None:
+            return ""
+        from .reconcile import CAUSES, reconcile
+
+        rec = reconcile(self.dataset, self.spec.portal, self.spec.period)
+        return render("s_reconcile.html.j2", **self._ctx(
+            rec=rec, causes=CAUSES, portal_name=self.spec.portal.name,
+            total=sum(rec.counts.values())))
+
     def trend(self, outputs: str | Path | None = None):
         """The trend against this unit's earlier reports in `outputs` (default: the
         workspace's outputs folder), or None when there is none."""

@@ -550,3 +550,37 @@ def write_messy(profile: Profile, path: Path) -> Path:
     with atomic_output(path) as tmp:
         wb.save(tmp)
     return path
+
+
+PAUSED_LABELS = ("Yêu cầu bổ sung giấy tờ", "Dừng xử lý", "Yêu cầu thực hiện nghĩa vụ tài chính")
+PORTAL_SUFFIX = "-cong-dvcqg"
+
+
+def write_portal(profile: Profile, path: Path) -> Path:
+    """Write what the national portal would list for the sample export of `profile`, with
+    the differences real portals show planted in known numbers: dossiers never synced (1%),
+    dossiers only on the portal (0,2%), paused dossiers pushed as status 9 "finished", and
+    end-of-processing dates a day later (0,5% of finished ones). Codes and dates only."""
+    df = generate(profile)
+    rng = np.random.default_rng(profile.seed + 766)
+    fin = pd.to_datetime(df["Ngày có kết quả"], format="%d/%m/%Y %H:%M", errors="coerce")
+    recv = pd.to_datetime(df["Ngày tiếp nhận"], format="%d/%m/%Y %H:%M", errors="coerce")
+    status = np.where(fin.notna(), "10", "4")
+    paused = df["Trạng thái"].isin(PAUSED_LABELS).to_numpy()
+    status[paused] = "9"
+    fin = fin.where(~paused, recv + pd.Timedelta(days=7))
+    later = (fin.notna() & (rng.random(len(df)) < 0.005)).to_numpy()
+    fin[later] = fin[later] + pd.Timedelta(days=1)
+    channel = df["Hình thức nộp"].map({"Trực tuyến": "2", "Trực tiếp": "1"}).fillna("3")
+    portal = pd.DataFrame({
+        "Mã hồ sơ": df["Mã hồ sơ"], "Trạng thái": status, "Ngày tiếp nhận": df["Ngày tiếp nhận"],
+        "Ngày hẹn trả": df["Ngày hẹn trả"],
+        "Ngày kết thúc xử lý": fin.dt.strftime("%d/%m/%Y %H:%M").fillna(""),
+        "Kênh thực hiện": channel})
+    portal = portal[rng.random(len(portal)) >= 0.01]  # never synced
+    extra = portal.sample(frac=0.002, random_state=int(profile.seed)).copy()
+    extra["Mã hồ sơ"] = extra["Mã hồ sơ"] + "-DVCQG"  # on the portal only
+    portal = pd.concat([portal, extra], ignore_index=True)
+    with atomic_output(path) as tmp:
+        portal.to_csv(tmp, index=False, encoding="utf-8-sig")
+    return path

@@ -145,6 +145,8 @@ def json_schema() -> dict:
             "policy": {"type": "string", "examples": list(builtin_policies())},
             "figures": {"type": "object", "additionalProperties": False,
                         "properties": {fid: figure(fid) for fid in REGISTRY}},
+            "portal": {"type": "string", "description": "danh sách hồ sơ xuất từ Cổng DVCQG, "
+                       "để đối chiếu (tthc reconcile)"},
             "index766": {"type": "object", "additionalProperties": False,
                          "description": "số đếm cho Bộ chỉ số 766 (tthc_lib/rules/index766.yaml)",
                          "properties": {k: {"anyOf": [

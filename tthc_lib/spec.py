@@ -19,6 +19,8 @@ policy: tt01                   # optional: status policy name or YAML (tt01, dat
 report_date: 2023-09-20        # optional: the document's date (default: today)
 number: 125/BC-UBND            # optional: the document number (blank line to fill by hand)
 style: {annex: true}           # optional: data quality + provenance as an annex (false: omit)
+portal: data/cong-dvcqg.csv    # optional: the national portal's dossier list, to reconcile with
+index766: {ratings_total: 10240}   # optional: Decision 766 counts the export cannot give
 figures:                       # optional: figures as published / typed by the analyst,
   received_total: 177681       # keyed by indicator id; checked against the data
 text:                          # optional: the analyst's paragraphs, by section key
@@ -47,7 +49,7 @@ from .text import no_controls
 
 TOP_KEYS = {"unit", "period", "data", "sheet", "figures", "text", "interconnected_window",
             "previous", "style", "profile", "catalog", "policy", "report_date", "number",
-            "index766"}
+            "index766", "portal"}
 UNIT_KEYS = {"slug", "name", "short_name", "signer", "signer_name", "place", "scope",
              "title_scope", "kind", "groups_label"}
 UNIT_KINDS = ("province", "department")
@@ -100,6 +102,7 @@ class ReportSpec:
     number: str = ""  # the document number, e.g. "125/BC-UBND"
     annex: bool = True  # data quality and provenance after the signature, as an annex
     index766: dict[str, int] = field(default_factory=dict)  # counts for the 766 index
+    portal: Path | None = None  # the national portal's dossier list, to reconcile with
 
 
 class NoAliasLoader(yaml.SafeLoader):
@@ -280,6 +283,14 @@ def load_spec(path: str | Path) -> ReportSpec:
         except ValueError as exc:
             bad(f"figures.{key}", str(exc))
     counts = _index766(raw.get("index766"), bad)
+    portal = None
+    if raw.get("portal") is not None:
+        if not isinstance(raw["portal"], str):
+            bad("portal", "cần là đường dẫn tệp danh sách hồ sơ của Cổng DVCQG (chuỗi).")
+        else:
+            portal = _resolve(path, raw["portal"])
+            if why := _file_problem(portal, raw["portal"], "tệp danh sách hồ sơ của Cổng"):
+                bad("portal", why)
     text = raw.get("text") or {}
     if not isinstance(text, dict):
         bad("text", "cần là một bảng khóa: đoạn văn (chuỗi).")
@@ -348,7 +359,8 @@ def load_spec(path: str | Path) -> ReportSpec:
                       previous=previous, pad_small_numbers=bool(style.get("pad_small_numbers")),
                       raw=raw, report_date=report_date,
                       number=no_controls(str(number or "")).strip(),
-                      annex=bool(style.get("annex", True)), index766=counts, **rules)
+                      annex=bool(style.get("annex", True)), index766=counts, portal=portal,
+                      **rules)
 
 
 MAX_PARAMS_BYTES = 1 << 20

@@ -22,7 +22,16 @@ def sample_keys() -> list[str]:
     """Return the names of the bundled sample exports."""
     from . import sample, sample_shapes
 
-    return [*sample.PROFILES, sample.MESSY_KEY, *sample_shapes.SHAPES]
+    return [*sample.PROFILES, sample.MESSY_KEY, *sample_shapes.SHAPES, *portal_samples()]
+
+
+def portal_samples() -> dict:
+    """Return the sample national-portal lists (for `tthc reconcile` and the reports'
+    reconciliation section), by key."""
+    from . import sample
+
+    return {f"{k}{sample.PORTAL_SUFFIX}": sample.PROFILES[k]
+            for k in ("bac-giang-2023-Q3", "bac-kan-stp-2023")}
 
 
 def write_samples(folder: Path, keys: list[str] | None = None,
@@ -39,6 +48,8 @@ def write_samples(folder: Path, keys: list[str] | None = None,
         t = time.perf_counter()
         if key == sample.MESSY_KEY:
             path = sample.write_messy(sample.MESSY, folder / f"{key}.xlsx")
+        elif key in portal_samples():
+            path = sample.write_portal(portal_samples()[key], folder / f"{key}.csv")
         elif key in sample_shapes.SHAPES:
             path = sample_shapes.write_shape(sample_shapes.SHAPES[key], folder)
         else:
