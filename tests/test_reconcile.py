@@ -106,3 +106,32 @@ def test_the_sample_portal_list_plants_every_cause(tmp_path):
         assert rec.counts[cause] > 0, cause
     assert rec.counts["unexplained"] == 0
     assert "Số điện thoại" not in portal.read_text(encoding="utf-8-sig").splitlines()[0]
+
+
+def test_the_portals_counts_per_unit_are_reconciled_by_window_and_status(tmp_path, capsys):
+    from tthc_lib.cli import main
+    from tthc_lib.policy import load_policy
+    from tthc_lib.reconcile import portal_shape, reconcile_counts
+
+    province, _ = _files(tmp_path)
+    write_csv(tmp_path / "thong-ke.csv", [
+        {"Đơn vị": "Sở Tư pháp", "Tiếp nhận": "6", "Trước hạn": "2", "Đúng hạn": "0",
+         "Quá hạn": "3", "Đang xử lý trong hạn": "0", "Đang xử lý quá hạn": "0",
+         "Trực tuyến": "6"},
+        {"Đơn vị": "Tổng", "Tiếp nhận": "6", "Trước hạn": "2", "Đúng hạn": "0",
+         "Quá hạn": "3", "Đang xử lý trong hạn": "0", "Đang xử lý quá hạn": "0",
+         "Trực tuyến": "6"}])
+    assert portal_shape(tmp_path / "thong-ke.csv") == "counts"
+    assert portal_shape(tmp_path / "cong.csv") == "list"
+    rows = reconcile_counts(load(province).dataset, tmp_path / "thong-ke.csv",
+                            parse_period("2023-Q3"), load_policy(None))
+    unit, total = rows[0], rows[-1]
+    assert unit.key == "Sở Tư pháp" and total.key == "Tổng"
+    assert unit.province["received"] == 6  # W1 (from 20/06) is in the report's period
+    assert unit.calendar["received"] == 5  # but not in the portal's calendar quarter
+    assert unit.paused["on_time"] == unit.calendar["on_time"] + 1  # S1, paused, as finished
+    assert unit.portal["received"] == 6 and total.portal["received"] == 6  # the total row
+    assert main(["reconcile", str(province), "--portal", str(tmp_path / "thong-ke.csv"),
+                 "-p", "2023-Q3"]) == 0
+    out = capsys.readouterr().out
+    assert "Sở Tư pháp" in out and "Chưa tách được" in out

@@ -117,9 +117,11 @@ def _score(args) -> int:
 def _reconcile(args) -> int:
     from . import fmt
     from .periods import parse_period
-    from .reconcile import CAUSES, reconcile, write_differences
+    from .reconcile import CAUSES, portal_shape, reconcile, write_differences
 
     period = parse_period(args.period)
+    if portal_shape(Path(args.portal)) == "counts":
+        return _reconcile_counts(args, period)
     ds = _open(args)
     try:
         rec = reconcile(ds, Path(args.portal), period)
@@ -141,6 +143,38 @@ def _reconcile(args) -> int:
         path = write_differences(rec, Path(args.out))
         print(f"Danh sách hồ sơ khác nhau (mã và ngày, không có dữ liệu cá nhân): {path}",
               file=sys.stderr)
+    return 0
+
+
+def _reconcile_counts(args, period) -> int:
+    """`tthc reconcile` against the portal's statistics (counts per unit or procedure)."""
+    from . import fmt
+    from .policy import load_policy
+    from .reconcile import CountRow, calendar_window, reconcile_counts
+
+    ds = _open(args)
+    try:
+        rows = reconcile_counts(ds, Path(args.portal), period, load_policy(args.policy))
+    finally:
+        ds.close()
+    if args.json:
+        print(json.dumps([{"key": r.key, "province": r.province, "calendar_window": r.calendar,
+                           "paused_as_finished": r.paused, "portal": r.portal} for r in rows],
+                         ensure_ascii=False, indent=2))
+        return 0
+    w = calendar_window(period)
+    print(f"Đối chiếu số liệu {period.label_vi} với thống kê của Cổng DVCQG (Cổng tính "
+          f"{fmt.day(w[0])}–{fmt.day(w[1])}). Mỗi dòng: tiếp nhận / tỷ lệ đúng hạn.")
+    print(f"{'Đơn vị / thủ tục':<40}{'Kỳ báo cáo':>20}{'Tháng dương lịch':>20}"
+          f"{'+ trạng thái 5/6/8':>20}{'Cổng DVCQG':>20}{'Chưa tách được':>16}")
+    for r in rows:
+        cells = [f"{fmt.number(c.get('received', 0))} / {fmt.percent(CountRow.rate(c))}"
+                 for c in (r.province, r.calendar, r.paused, r.portal)]
+        rest = r.portal.get("received", 0) - r.paused.get("received", 0)
+        print(f"{r.key[:39]:<40}" + "".join(f"{c:>20}" for c in cells) + f"{rest:>+16,}"
+              .replace(",", "."))
+    print("Chưa tách được: hồ sơ tiếp nhận chênh lệch còn lại (chưa đồng bộ, ngày khác nhau…) — "
+          "cần danh sách hồ sơ của Cổng để giải thích từng hồ sơ.")
     return 0
 
 

@@ -268,3 +268,149 @@ def write_differences(rec: Reconciliation, path: Path) -> Path:
     with atomic_output(path) as tmp:
         wb.save(tmp)
     return path
+
+
+# ---------------------------------------------------------------- the portal's counts
+
+COUNT_HEADERS = {
+    "received": ("tiep nhan", "da tiep nhan", "tong so tiep nhan", "so ho so tiep nhan",
+                 "tong tiep nhan"),
+    "early": ("truoc han", "giai quyet truoc han"),
+    "on_time": ("dung han", "giai quyet dung han"),
+    "late": ("qua han", "giai quyet qua han"),
+    "pending_in_time": ("dang xu ly trong han", "dang giai quyet trong han"),
+    "pending_overdue": ("dang xu ly qua han", "dang giai quyet qua han"),
+    "online": ("truc tuyen", "tiep nhan truc tuyen"),
+}
+KEY_HEADERS = {"co_quan": ("don vi", "co quan", "co quan giai quyet", "ten don vi"),
+               "ma_tthc": ("ma tthc", "ma thu tuc"), "ten_tthc": ("thu tuc", "ten thu tuc")}
+TOTAL_KEYS = ("tong", "tong cong", "tong so", "cong")
+
+
+def portal_shape(path: Path) -> str:
+    """Return "list" (one row per dossier) or "counts" (one row per unit or procedure)."""
+    import csv
+
+    from .read import _utf8
+
+    if Path(path).suffix.lower() == ".csv":
+        first = _utf8(Path(path).read_bytes()[:65536], Path(path)).split(b"\n", 1)[0]
+        headers = next(csv.reader([first.decode("utf-8", "ignore")]))
+    else:
+        import duckdb
+
+        from .read import read
+
+        con = duckdb.connect()
+        try:
+            headers = [str(h) for h in read(con, Path(path)).headers]
+        finally:
+            con.close()
+    keys = {fold(h).replace("_", " ") for h in headers}
+    return "list" if keys & set(PORTAL_HEADERS["code"]) else "counts"
+
+
+@dataclass
+class CountRow:
+    key: str
+    province: dict  # the report's period and counting policy
+    calendar: dict  # the portal's calendar window
+    paused: dict  # the window, with paused dossiers (5/6/8) counted finished as the portal
+    portal: dict
+
+    @staticmethod
+    def rate(c: dict) -> float | None:
+        done = c.get("early", 0) + c.get("on_time", 0) + c.get("late", 0)
+        return 100.0 * (c.get("early", 0) + c.get("on_time", 0)) / done if done else None
+
+
+def _portal_counts(path: Path):
+    import duckdb
+
+    from .read import read
+
+    con = duckdb.connect()
+    try:
+        raw = read(con, Path(path))
+        cols: dict[str, int] = {}
+        key_kind = None
+        for i, header in enumerate(raw.headers):
+            name = fold(str(header)).replace("_", " ")
+            for canon, names in COUNT_HEADERS.items():
+                if name in names and canon not in cols:
+                    cols[canon] = i
+            for kind, names in KEY_HEADERS.items():
+                if name in names and key_kind is None:
+                    key_kind, cols["key"] = kind, i
+        if key_kind is None or "received" not in cols:
+            raise InputError(f"Tệp Cổng '{Path(path).name}': cần một cột đơn vị (hoặc mã/tên "
+                             "thủ tục) và cột số hồ sơ tiếp nhận; đọc được: "
+                             f"{', '.join(map(str, raw.headers))}.")
+        src = raw.bind(con, set())
+        rows = con.execute(f"SELECT {', '.join(f'c{i}' for i in cols.values())} FROM {src}"
+                           ).fetchall()
+    finally:
+        con.close()
+    names = list(cols)
+    out = {}
+    for r, values in enumerate(rows, start=2):
+        row = dict(zip(names, values, strict=True))
+        key = str(row.pop("key") or "").strip()
+        if not key or fold(key) in TOTAL_KEYS:
+            continue
+        counts = {}
+        for k, v in row.items():
+            text = str(v or "0").replace(".", "").replace(" ", "").strip()
+            if not text.isdigit():
+                raise InputError(f"Tệp Cổng '{Path(path).name}', dòng {r}, cột "
+                                 f"'{raw.headers[cols[k]]}': cần một số nguyên, gặp {v!r}.")
+            counts[k] = int(text)
+        out[fold(key)] = (key, counts)
+    return key_kind, out
+
+
+def reconcile_counts(ds, portal_path: Path, period: Period, policy, today: date | None = None
+                     ) -> list[CountRow]:
+    """Return, per unit (or procedure) of the portal's statistics, the province's counts in
+    the report's period, in the portal's calendar window, with paused dossiers counted
+    finished as the portal does, and the portal's own; the last row is the total."""
+    from .engine import classify_sql
+    from .periods import Period as P
+
+    key_kind, portal = _portal_counts(Path(portal_path))
+    today = today or date.today()
+    cw = calendar_window(period)
+    window = P(period.code, cw[0], cw[1], period.label_vi)
+    outcomes = ("early", "on_time", "late", "pending_in_time", "pending_overdue")
+
+    def counts(p: Period, paused_done: bool) -> dict[str, dict[str, int]]:
+        outcome = "outcome"
+        if paused_done:
+            outcome = (f"CASE WHEN status IN ({', '.join(repr(s) for s in PAUSED)}) AND outcome "
+                       "LIKE 'pending%' THEN 'on_time' ELSE outcome END")
+        sql = (f"SELECT {key_kind} AS k, {outcome} AS o, channel_group = 'online' AS online, "
+               f"count(*) FROM ({classify_sql(policy, p, today)}) WHERE reason = '' "
+               "GROUP BY ALL")
+        out: dict[str, dict[str, int]] = {}
+        for k, o, online, n in ds.con.execute(sql).fetchall():
+            c = out.setdefault(fold(str(k or "")), dict.fromkeys((*outcomes, "received",
+                                                                  "online"), 0))
+            c["received"] += n
+            if o in c:
+                c[o] += n
+            if online:
+                c["online"] += n
+        return out
+
+    a, b, c = counts(period, False), counts(window, False), counts(window, True)
+    rows = [CountRow(name, a.get(k, {}), b.get(k, {}), c.get(k, {}), portal_counts)
+            for k, (name, portal_counts) in sorted(portal.items())]
+    total = {}
+    for attr in ("province", "calendar", "paused", "portal"):
+        t: dict[str, int] = {}
+        for r in rows:
+            for k, v in getattr(r, attr).items():
+                t[k] = t.get(k, 0) + v
+        total[attr] = t
+    rows.append(CountRow("Tổng", **total))
+    return rows
