@@ -77,6 +77,7 @@ def bundled_params(name: str, data: Path, tmp: Path) -> Path:
     src = Path(__file__).parent.parent / "params" / name
     raw = yaml.safe_load(src.read_text(encoding="utf-8"))
     raw["data"] = str(data)
+    raw.pop("portal", None)  # the sample portal lists are made by `tthc sample`, not here
     out = tmp / name.replace("/", "-")
     out.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return out
