@@ -80,12 +80,13 @@ def test_names_carrying_personal_data_are_masked_everywhere_and_counted(tmp_path
     write_csv(tmp_path / "hs.csv", [
         dossier("A", "2023-07-01", "2023-07-05", "2023-07-04", agency="UBND xã B - 0912345678"),
         dossier("B", "2023-07-01", "2023-07-05", "2023-07-09", field="Đất đai a@b.vn"),
-        dossier("C", "2023-07-01", "2023-07-05", "", field="Phí $\\notacommand{x}$"),
+        dossier("C", "2023-07-01", "2023-07-05", "2023-07-06", field="Phí $\\notacommand{x}$"),
         dossier("D", "2023-07-01", "2023-07-05", "", field="Hộ\x0btịch\x1f")])
     (tmp_path / "p.yaml").write_text(UNIT + "data: hs.csv\n", encoding="utf-8")
     rep = build_report(tmp_path / "p.yaml")
     rep.save(tmp_path)
-    charts.review_charts(rep.figures)  # mathtext is text, not a crash
+    by_field = charts.svg(charts.on_time_rate_by_field(rep.results))  # "$…$" is text
+    assert "notacommand" in by_field
     html = rep.sections_html() + rep.quality_html()
     cells = [str(c.value) for ws in load_workbook(tmp_path / "forms.xlsx") for row in
              ws.iter_rows() for c in row if c.value is not None]
