@@ -135,3 +135,18 @@ def test_the_portals_counts_per_unit_are_reconciled_by_window_and_status(tmp_pat
                  "-p", "2023-Q3"]) == 0
     out = capsys.readouterr().out
     assert "Sở Tư pháp" in out and "Chưa tách được" in out
+
+
+def test_the_report_section_takes_the_portals_counts_too(tmp_path):
+    from tthc_lib.report import build_report
+
+    _files(tmp_path)
+    write_csv(tmp_path / "thong-ke.csv", [
+        {"Đơn vị": "Sở Tư pháp", "Tiếp nhận": "6", "Trước hạn": "2", "Đúng hạn": "0",
+         "Quá hạn": "3", "Trực tuyến": "6"}])
+    p = tmp_path / "p.yaml"
+    p.write_text("unit: {slug: d, name: UBND tỉnh D, short_name: tỉnh D}\nperiod: 2023-Q3\n"
+                 "data: tinh.csv\nportal: thong-ke.csv\n", encoding="utf-8")
+    html = build_report(p).reconcile_html()
+    assert "thống kê của Cổng DVCQG" in html and "Sở Tư pháp" in html
+    assert "6 / 40,0%" in html and "5 / 100,0%" in html
