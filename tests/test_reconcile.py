@@ -25,6 +25,13 @@ PORTAL = [  # code, status, received, due, end of processing
 ]
 
 
+def _params(tmp_path, portal: str):
+    p = tmp_path / "p.yaml"
+    p.write_text("unit: {slug: d, name: UBND tỉnh D, short_name: tỉnh D}\nperiod: 2023-Q3\n"
+                 f"data: tinh.csv\nportal: {portal}\n", encoding="utf-8")
+    return p
+
+
 def _files(tmp_path):
     write_csv(tmp_path / "tinh.csv", [
         {"ma_ho_so": c, "co_quan": "Sở Tư pháp", "cap": "tinh", "kenh_nop": "truc_tuyen",
@@ -84,10 +91,8 @@ def test_tthc_reconcile_prints_causes_and_the_rate_steps(tmp_path, capsys):
 def test_the_report_section_reconciles_with_the_params_portal_file(tmp_path):
     from tthc_lib.report import build_report
 
-    province, portal = _files(tmp_path)
-    p = tmp_path / "p.yaml"
-    p.write_text("unit: {slug: d, name: UBND tỉnh D, short_name: tỉnh D}\nperiod: 2023-Q3\n"
-                 "data: tinh.csv\nportal: cong.csv\n", encoding="utf-8")
+    _files(tmp_path)
+    p = _params(tmp_path, "cong.csv")
     html = build_report(p).reconcile_html()
     assert "Đối chiếu với Cổng Dịch vụ công quốc gia" in html and "Có 6 hồ sơ khác nhau" in html
     assert "40,0%" in html and "01/07/2023" in html
@@ -144,9 +149,7 @@ def test_the_report_section_takes_the_portals_counts_too(tmp_path):
     write_csv(tmp_path / "thong-ke.csv", [
         {"Đơn vị": "Sở Tư pháp", "Tiếp nhận": "6", "Trước hạn": "2", "Đúng hạn": "0",
          "Quá hạn": "3", "Trực tuyến": "6"}])
-    p = tmp_path / "p.yaml"
-    p.write_text("unit: {slug: d, name: UBND tỉnh D, short_name: tỉnh D}\nperiod: 2023-Q3\n"
-                 "data: tinh.csv\nportal: thong-ke.csv\n", encoding="utf-8")
+    p = _params(tmp_path, "thong-ke.csv")
     html = build_report(p).reconcile_html()
     assert "thống kê của Cổng DVCQG" in html and "Sở Tư pháp" in html
     assert "6 / 40,0%" in html and "5 / 100,0%" in html

@@ -12,7 +12,7 @@ and online rates, one cause at a time, to the portal's.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from .errors import InputError
@@ -57,9 +57,19 @@ def calendar_window(period: Period) -> tuple[date, date]:
         start, end = date(year, 1 if h == 1 else 7, 1), date(year + (h == 2), 7 if h == 1 else 1, 1)
     else:
         start, end = date(year, 1, 1), date(year + 1, 1, 1)
-    from datetime import timedelta
-
     return start, end - timedelta(days=1)
+
+
+def _columns(headers, table: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """Return, per canonical name of `table`, the position of the first header (folded,
+    underscores as spaces) that is one of its names."""
+    found: dict[str, int] = {}
+    for i, header in enumerate(headers):
+        key = fold(str(header)).replace("_", " ")
+        for canon, names in table.items():
+            if key in names and canon not in found:
+                found[canon] = i
+    return found
 
 
 def _portal_frame(path: Path):
@@ -74,12 +84,7 @@ def _portal_frame(path: Path):
     con = duckdb.connect()
     try:
         raw = read(con, Path(path))
-        found = {}
-        for i, header in enumerate(raw.headers):
-            key = fold(str(header)).replace("_", " ")
-            for canon, names in PORTAL_HEADERS.items():
-                if key in names and canon not in found:
-                    found[canon] = i
+        found = _columns(raw.headers, PORTAL_HEADERS)
         missing = [c for c in REQUIRED if c not in found]
         if missing:
             raise InputError(f"Tệp Cổng '{Path(path).name}': thiếu cột "
@@ -332,16 +337,11 @@ def _portal_counts(path: Path):
     con = duckdb.connect()
     try:
         raw = read(con, Path(path))
-        cols: dict[str, int] = {}
-        key_kind = None
-        for i, header in enumerate(raw.headers):
-            name = fold(str(header)).replace("_", " ")
-            for canon, names in COUNT_HEADERS.items():
-                if name in names and canon not in cols:
-                    cols[canon] = i
-            for kind, names in KEY_HEADERS.items():
-                if name in names and key_kind is None:
-                    key_kind, cols["key"] = kind, i
+        cols = _columns(raw.headers, COUNT_HEADERS)
+        keys = _columns(raw.headers, KEY_HEADERS)
+        key_kind = min(keys, key=keys.get) if keys else None  # the first key column
+        if key_kind is not None:
+            cols["key"] = keys[key_kind]
         if key_kind is None or "received" not in cols:
             raise InputError(f"Tệp Cổng '{Path(path).name}': cần một cột đơn vị (hoặc mã/tên "
                              "thủ tục) và cột số hồ sơ tiếp nhận; đọc được: "
