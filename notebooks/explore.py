@@ -14,10 +14,11 @@
 # `report.py` không cần sửa). Bảng chỉ có mã hồ sơ, thủ tục và ngày — không có dữ liệu cá nhân.
 
 # %% tags=["parameters"]
-params_path: str = ""  # tệp tham số của đơn vị và kỳ, ví dụ params/bac-giang/2023-Q3.yaml
-workspace: str = ""  # thư mục làm việc (đường dẫn tương đối tính từ đây); "" = thư mục hiện tại
+params_path: str = ""  # tệp tham số, ví dụ params/bac-giang/2023-Q3.yaml; rỗng: kỳ gần nhất
+workspace: str = ""  # thư mục làm việc; rỗng: thư mục có tệp .tthc-workspace, tìm ngược lên
 
 # %%
+from tthc_lib import charts, show
 from tthc_lib.explore import Explore
 
 e = Explore(params_path, workspace=workspace)
@@ -36,7 +37,13 @@ e.late_dossiers().head(20)  # hồ sơ giải quyết quá hạn (agency=…, fi
 e.pending_overdue().head(20)  # hồ sơ đang giải quyết đã quá hạn, và quá bao nhiêu ngày
 
 # %%
-e.on_time_by_week(field=e.late_by("linh_vuc").iloc[0, 0])  # tỷ lệ đúng hạn theo tuần
+e.on_time_by_week()  # tỷ lệ đúng hạn theo tuần; field="…" hoặc agency="…" để lọc
+
+# %%
+show.chart(charts.on_time_rate_by_field(e.results))  # lĩnh vực, như trong báo cáo
+
+# %%
+show.chart(charts.intake_by_week(e.results))  # hồ sơ tiếp nhận theo tuần
 
 # %%
 names = e.agencies()

@@ -10,9 +10,10 @@
 
 # %% [markdown]
 # Báo cáo kiểm soát TTHC, một cửa, một cửa liên thông của một đơn vị trong một kỳ.
-# Chạy bằng `tthc report params/<đơn vị>/<kỳ>.yaml`, hoặc bằng papermill:
-# `papermill notebooks/report.ipynb ket-qua.ipynb -p params_path params/<đơn vị>/<kỳ>.yaml`;
-# mọi công thức, mẫu câu và biểu đồ nằm trong `tthc_lib`. Không cần sửa notebook này.
+# Chạy bằng `tthc report params/<đơn vị>/<kỳ>.yaml`, bằng papermill
+# (`papermill notebooks/report.ipynb ket-qua.ipynb -p params_path params/<đơn vị>/<kỳ>.yaml`),
+# hoặc trong JupyterLab: đặt `params_path` dưới đây (tính từ thư mục làm việc), rồi Run All.
+# Mọi công thức, mẫu câu và biểu đồ nằm trong `tthc_lib`; lưu notebook này chỉ ghi tệp .py.
 
 # %%
 _names = set(globals())  # what exists before the parameters (to refuse unknown ones)
@@ -21,7 +22,7 @@ _names = set(globals())  # what exists before the parameters (to refuse unknown 
 params_path: str = ""  # tệp tham số của đơn vị và kỳ báo cáo (bắt buộc)
 strict: bool = False  # True: kiểm tra số liệu không đạt là lỗi, không tạo báo cáo
 stage_dir: str = ""  # nếu có: ghi forms.xlsx và results.json vào thư mục này
-outputs_dir: str = ""  # thư mục báo cáo các kỳ trước (xu hướng); "" = outputs/ của thư mục làm việc
+outputs_dir: str = ""  # báo cáo các kỳ trước (xu hướng); rỗng: outputs/ của thư mục làm việc
 
 # %%
 from tthc_lib import charts, show

@@ -2,6 +2,7 @@
 passes."""
 
 import inspect
+import logging
 
 import papermill as pm
 
@@ -16,11 +17,31 @@ def test_parameters_cell_declares_what_render_passes(tmp_path):
 
     nbformat.write(nb, path)
     declared = pm.inspect_notebook(str(path))
-    assert set(declared) == {"params_path", "strict", "stage_dir"}
+    assert set(declared) == {"params_path", "strict", "stage_dir", "outputs_dir"}
     assert declared["strict"]["inferred_type_name"] == "bool"
     source = inspect.getsource(render.render_report)
     for name in declared:
         assert f'"{name}"' in source
+
+
+def test_papermill_parses_every_parameter_line_of_both_notebooks(tmp_path, caplog):
+    """papermill skips a parameter whose line it cannot parse (an `=` in its comment) and
+    only logs a warning; every line of the shipped notebooks' parameters cells must parse."""
+    import jupytext
+    import nbformat
+
+    from tthc_lib.paths import notebook
+
+    for name in ("report.py", "explore.py"):
+        path = tmp_path / name.replace(".py", ".ipynb")
+        nbformat.write(jupytext.read(notebook(name)), path)
+        with caplog.at_level(logging.WARNING):
+            declared = pm.inspect_notebook(str(path))
+        assert not [r for r in caplog.records if "Unable to parse" in r.getMessage()], name
+        cell = next(c for c in jupytext.read(notebook(name)).cells
+                    if "parameters" in c.metadata.get("tags", []))
+        names = {line.split(":")[0] for line in cell.source.splitlines() if line.strip()}
+        assert set(declared) == names, name
 
 
 def test_notebook_is_thin_calls_only():

@@ -45,8 +45,10 @@ def test_wrong_keys_and_values_are_named(params, extra, key):
 def test_bad_period_and_missing_data(params):
     with pytest.raises(InputError, match="'period'"):
         load_spec(params(GOOD.replace("2023-Q3", "quý 3")))
-    with pytest.raises(InputError, match="'data'.*tthc sample"):
+    with pytest.raises(InputError, match="'data'.*Sửa đường dẫn"):
         load_spec(params(GOOD.replace("hs.csv", "khong-co.csv")))
+    with pytest.raises(InputError, match="'data'.*tthc sample"):
+        load_spec(params(GOOD.replace("hs.csv", "data/samples/khong-co.csv")))
     with pytest.raises(InputError, match="'unit.name'"):
         load_spec(params(GOOD.replace("name: UBND tỉnh Demo, ", "")))
 
@@ -100,3 +102,20 @@ def test_document_params_number_date_signer_and_annex(params):
     assert plain.annex_html() == "" and "/BC-UBND" in plain.title_html()
     with pytest.raises(InputError, match="'report_date'"):
         load_spec(params(GOOD + "report_date: hôm nay\n"))
+
+
+@pytest.mark.parametrize("text, where, cause", [
+    ("unit: {slug: x}\ntext:\n  intro: Theo kế hoạch: năm 2023\n", "dòng 3, cột 23",
+     "dấu hai chấm"),
+    ("unit:\n\tslug: x\n", "dòng 2, cột 1", "Tab"),
+    ("unit: {slug: x\nperiod: 2023\n", "dòng 2", "ngoặc nhọn"),
+    ("text:\n  intro: \"abc\n", "dòng 3", "ngoặc kép đóng"),
+    ("unit:\n  slug: x\n name: y\n", "dòng 3, cột 2", "thụt lề"),
+])
+def test_a_yaml_syntax_error_names_line_column_and_the_usual_cause_in_vietnamese(
+        params, text, where, cause):
+    with pytest.raises(InputError) as err:
+        load_spec(params(text))
+    message = str(err.value)
+    assert where in message and cause in message, message
+    assert not any(w in message for w in ("mapping values", "while scanning", "expected"))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import dossier, write_csv
 from tthc_lib.cli import main, parser
 
 ROOT = Path(__file__).parent.parent
@@ -121,8 +122,10 @@ def test_unknown_notebook_parameters_are_refused():
     with pytest.raises(InputError, match="-p params_path"):
         check_parameters({"unit": {}, "period": "2023-Q3", "data": "x", "params_path": ""},
                          before)
-    with pytest.raises(InputError, match="Chưa có tệp tham số"):
+    with pytest.raises(InputError, match="Chưa chọn tệp tham số") as err:
         check_parameters({"params_path": "", "strict": False}, before)
+    assert "params/bac-giang/2023-Q3.yaml" in str(err.value)  # the workspace's files listed
+    assert err.value._render_traceback_() == [f"Lỗi: {err.value}"]  # IPython: no traceback
     check_parameters({"params_path": "p.yaml", "strict": True}, before)
 
 
@@ -155,8 +158,10 @@ def test_the_index_lists_every_report_by_period_with_links_to_other_periods(tmp_
 @pytest.mark.slow
 def test_an_installed_wheel_works_in_an_empty_folder(tmp_path):
     wheel = tmp_path / "wheel"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheel),
-                    str(ROOT)], check=True, capture_output=True, timeout=300)
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "-v", "--no-deps", "-w",
+                            str(wheel), str(ROOT)], check=True, capture_output=True, text=True,
+                           timeout=300)
+    assert "absent from the `packages`" not in built.stdout + built.stderr  # no 200 warnings
     site = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target",
                     str(site), *map(str, wheel.glob("*.whl"))], check=True,
@@ -251,3 +256,77 @@ def test_tthc_explore_copies_a_notebook_into_the_workspace(tmp_path, capsys, mon
     copy = tmp_path / "notebooks" / "explore-d-2023-Q3.py"
     text = copy.read_text(encoding="utf-8")
     assert str(tmp_path / "params" / "d.yaml") in text and "Explore(params_path" in text
+
+
+def _tiny_workspace(root: Path) -> Path:
+    """A workspace made by `tthc init` with one unit whose export is in data/."""
+    from tthc_lib.workspace import init
+
+    ws = root / "ws"
+    init(ws, say=lambda _m: None)
+    write_csv(ws / "data" / "hs.csv", [dossier("A", "2023-07-01", "2023-07-05", "2023-07-04")])
+    (ws / "params" / "d").mkdir(parents=True)
+    (ws / "params" / "d" / "2023-Q3.yaml").write_text(
+        "unit: {slug: d, name: UBND tỉnh D, short_name: tỉnh D}\nperiod: 2023-Q3\n"
+        "data: data/hs.csv\n", encoding="utf-8")
+    return ws
+
+
+def test_a_notebook_in_notebooks_finds_its_workspace_and_resolves_paths_as_the_cli(
+        tmp_path, monkeypatch):
+    from tthc_lib.paths import MARKER, find_workspace, user_path, workspace
+    from tthc_lib.report import build_report
+
+    ws = _tiny_workspace(tmp_path)
+    assert (ws / MARKER).is_file()
+    monkeypatch.chdir(ws / "notebooks")  # where JupyterLab starts a notebook's kernel
+    assert find_workspace() == workspace() == ws.resolve()
+    for typed in ("params/d/2023-Q3.yaml", "../params/d/2023-Q3.yaml",
+                  str(ws / "params" / "d" / "2023-Q3.yaml")):
+        assert user_path(typed).resolve() == (ws / "params/d/2023-Q3.yaml").resolve()
+        rep = build_report(typed)
+        assert rep.results.indicators["received_total"] == 1
+        assert Path(rep.spec.data) == (ws / "data" / "hs.csv").resolve()
+    monkeypatch.chdir(tmp_path)
+    assert find_workspace() is None and workspace() == tmp_path  # outside: the folder itself
+
+
+def test_a_params_file_of_another_workspace_says_cd_or_dash_c(tmp_path, monkeypatch):
+    from tthc_lib.errors import InputError
+    from tthc_lib.spec import load_spec
+
+    ws = _tiny_workspace(tmp_path)
+    (ws / "params" / "d" / "2023-Q3.yaml").write_text(
+        "unit: {slug: d, name: UBND tỉnh D, short_name: tỉnh D}\nperiod: 2023-Q3\n"
+        "data: data/samples/khac.csv\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError) as err:
+        load_spec("ws/params/d/2023-Q3.yaml")
+    assert "`cd ws`" in str(err.value) and "`-C ws`" in str(err.value)
+    assert "tthc sample" not in str(err.value)
+
+
+def test_explore_without_a_params_file_takes_the_latest_period(tmp_path, monkeypatch, capsys):
+    from tthc_lib.explore import Explore, latest_params
+
+    ws = _tiny_workspace(tmp_path)
+    (ws / "params" / "d" / "2023-Q2.yaml").write_text(
+        "unit: {slug: d, name: UBND tỉnh D, short_name: tỉnh D}\nperiod: 2023-Q2\n"
+        "data: data/hs.csv\n", encoding="utf-8")
+    (ws / "params" / "hong").mkdir()
+    (ws / "params" / "hong" / "2024.yaml").write_text("unit: [", encoding="utf-8")  # broken
+    monkeypatch.chdir(ws / "notebooks")
+    assert latest_params() == "params/d/2023-Q3.yaml"
+    e = Explore("")
+    assert e.spec.period.code == "2023-Q3" and "params/d/2023-Q3.yaml" in capsys.readouterr().out
+
+
+def test_init_in_a_folder_with_params_adds_no_example_unit(tmp_path):
+    """`tthc init .` in a workspace that has units: no example unit whose data is missing
+    (a batch would report it as failed)."""
+    from tthc_lib.workspace import init
+
+    ws = _tiny_workspace(tmp_path)
+    (ws / "params" / "vi-du" / "2023-Q3.yaml").unlink()
+    init(ws, say=lambda _m: None)
+    assert not (ws / "params" / "vi-du" / "2023-Q3.yaml").exists()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import InputError
+from .errors import InputError, yaml_problem
 from .paths import regular_file
 from .profiles import read_yaml_text, vocabulary
 from .schema import LEVELS, fold, nfc
@@ -74,7 +74,8 @@ def load_catalog(path: str | Path | None) -> Catalog:
         try:
             raw = read_yaml_text(text) or {}
         except yaml.YAMLError as exc:
-            raise InputError(f"Tệp danh mục '{path.name}' không phải YAML hợp lệ: {exc}") from None
+            raise InputError(f"Tệp danh mục '{path.name}' không phải YAML hợp lệ: "
+                             f"{yaml_problem(exc)}") from None
         if not isinstance(raw, dict) or set(raw) - {"co_quan", "thu_tuc"}:
             raise InputError(f"Tệp danh mục '{path.name}': cần hai mục 'co_quan:' (tên cơ quan → "
                              "tinh/huyen/xa) và 'thu_tuc:' (mã hoặc tên thủ tục → lĩnh vực).")

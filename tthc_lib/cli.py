@@ -274,6 +274,8 @@ def _html(args) -> int:
 
 
 def _explore(args) -> int:
+    import re
+
     from .paths import resource, workspace
     from .spec import load_spec
 
@@ -281,9 +283,10 @@ def _explore(args) -> int:
     out = workspace() / "notebooks" / f"explore-{spec.unit.slug}-{spec.period.code}.py"
     if not out.exists():
         text = (resource("notebooks") / "explore.py").read_text(encoding="utf-8")
-        text = text.replace('params_path: str = ""', f"params_path: str = "
-                            f"{str(Path(args.params).resolve())!r}", 1)
-        text = text.replace('workspace: str = ""', f"workspace: str = {str(workspace())!r}", 1)
+        text = re.sub(r'(?m)^params_path: str = "".*$', lambda _: f"params_path: str = "
+                      f"{str(Path(args.params).resolve())!r}", text, count=1)
+        text = re.sub(r'(?m)^workspace: str = "".*$', lambda _: f"workspace: str = "
+                      f"{str(workspace())!r}", text, count=1)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
     print(f"{out}\nMở trong JupyterLab: jupyter lab {out} (bản sao của bạn, sửa thoải mái).")
@@ -343,7 +346,7 @@ def parser() -> argparse.ArgumentParser:
                "theo Thông tư 01/2020/TT-VPCP, từ tệp hồ sơ xuất từ Hệ thống giải quyết TTHC.",
                epilog=_examples("tthc init bao-cao --sample && cd bao-cao",
                                 "tthc report params/bac-giang/2023-Q3.yaml --pdf",
-                                "tthc <lệnh> --help     (hướng dẫn và ví dụ của từng lệnh)"))
+                                "tthc report --help   # hướng dẫn và ví dụ của từng lệnh"))
     p.add_argument("-V", "--version", action="version", version=f"tthc {tool_version()}",
                    help="in phiên bản rồi thoát")
     p.add_argument("-C", "--workspace", metavar="THƯ_MỤC", help="thư mục làm việc (mặc định: "
@@ -362,8 +365,8 @@ def parser() -> argparse.ArgumentParser:
     it.add_argument("--sample", action="store_true", help="kèm dữ liệu và tham số mẫu")
     it.set_defaults(func=_init)
     c = command("compute", "tính các chỉ tiêu từ tệp hồ sơ",
-                "tthc compute data/ho-so.csv -p 2023-Q3",
-                "tthc compute data/ho-so.parquet -p 2023 --json > chi-tieu.json")
+                "tthc compute data/samples/bac-giang-2023-Q3.csv -p 2023-Q3",
+                "tthc compute data/samples/bac-kan-stp-2023.csv -p 2023 --json > chi-tieu.json")
     c.add_argument("data", metavar="TỆP_HỒ_SƠ", help="tệp hồ sơ: CSV, XLSX hoặc Parquet")
     c.add_argument("-p", "--period", required=True, metavar="KỲ",
                    help="kỳ: 2023-Q3, 2023-H1, 2023, "
@@ -375,8 +378,9 @@ def parser() -> argparse.ArgumentParser:
     c.set_defaults(func=_compute)
     sc7 = command("score", "tính Bộ chỉ số phục vụ người dân, doanh nghiệp (Quyết định "
                   "766/QĐ-TTg) từ tệp hồ sơ và số liệu trong tệp tham số",
-                  "tthc score data/ho-so.csv -p 2023-Q3",
-                  "tthc score data/ho-so.csv -p 2023-Q3 --params params/bac-giang/2023-Q3.yaml")
+                  "tthc score data/samples/bac-giang-2023-Q3.csv -p 2023-Q3",
+                  "tthc score data/samples/bac-giang-2023-Q3.csv -p 2023-Q3 "
+                  "--params params/bac-giang/2023-Q3.yaml")
     sc7.add_argument("data", metavar="TỆP_HỒ_SƠ", help="tệp hồ sơ: CSV, XLSX hoặc Parquet")
     sc7.add_argument("-p", "--period", required=True, metavar="KỲ", help="kỳ, ví dụ 2023-Q3")
     sc7.add_argument("--params", metavar="TỆP_THAM_SỐ",
@@ -388,8 +392,11 @@ def parser() -> argparse.ArgumentParser:
     rc = command("reconcile", "đối chiếu tệp hồ sơ của tỉnh với danh sách hồ sơ trên Cổng "
                  "DVCQG: mỗi hồ sơ khác nhau một nguyên nhân, và tỷ lệ đúng hạn, trực tuyến "
                  "thay đổi thế nào theo từng nguyên nhân",
-                 "tthc reconcile data/ho-so.csv --portal data/cong-dvcqg.xlsx -p 2023-Q3",
-                 "tthc reconcile data/ho-so.csv --portal data/cong.csv -p 2023-Q3 -o khac.xlsx")
+                 "tthc reconcile data/samples/bac-giang-2023-Q3.csv "
+                 "--portal data/samples/bac-giang-2023-Q3-cong-dvcqg.csv -p 2023-Q3",
+                 "tthc reconcile data/samples/bac-giang-2023-Q3.csv "
+                 "--portal data/samples/bac-giang-2023-Q3-cong-dvcqg.csv -p 2023-Q3 "
+                 "-o outputs/khac-nhau.xlsx")
     rc.add_argument("data", metavar="TỆP_HỒ_SƠ", help="tệp hồ sơ của tỉnh")
     rc.add_argument("--portal", required=True, metavar="TỆP_CỔNG",
                     help="danh sách hồ sơ xuất từ Cổng DVCQG: mã hồ sơ, trạng thái, ngày tiếp "
@@ -401,20 +408,21 @@ def parser() -> argparse.ArgumentParser:
     _rules_args(rc)
     rc.set_defaults(func=_reconcile)
     i = command("inspect", "tệp này có dùng được không, và sẽ được đọc thế nào",
-                "tthc inspect data/ho-so.xlsx", "tthc inspect data/ho-so.csv --json")
+                "tthc inspect data/samples/yen-bai-2023-Q3.xlsx",
+                "tthc inspect data/samples/bac-giang-2023-Q3.csv --json")
     i.add_argument("data", metavar="TỆP_HỒ_SƠ", help="tệp hồ sơ: CSV, XLSX hoặc Parquet")
     i.add_argument("-s", "--sheet", metavar="TRANG", help="tên trang tính (XLSX)")
     i.add_argument("--json", action="store_true", help="in JSON thay cho văn bản")
     _rules_args(i)
     i.set_defaults(func=_inspect)
     pa = command("params", "tệp tham số của một đơn vị",
-                 "tthc params new yen-bai 2023-Q3 --data data/yen-bai.xlsx")
+                 "tthc params new yen-bai 2023-Q4 --data data/yen-bai-2023-Q4.xlsx")
     psub = pa.add_subparsers(dest="params_command", required=True, title="lệnh",
                              metavar="LỆNH", parser_class=Parser)
     pn = psub.add_parser("new", help="tạo tệp tham số mới có chú thích mọi khóa và số liệu",
-                         epilog=_examples("tthc params new yen-bai 2023-Q3 --data "
-                                          "data/yen-bai.xlsx --name 'UBND tỉnh Yên Bái' "
-                                          "--short-name 'tỉnh Yên Bái'"))
+                         epilog=_examples("tthc params new yen-bai 2024-Q1 --data "
+                                          "data/yen-bai-2024-Q1.xlsx --name 'UBND tỉnh Yên "
+                                          "Bái' --short-name 'tỉnh Yên Bái'"))
     pn.add_argument("unit", metavar="ĐƠN_VỊ", help="mã đơn vị (tên thư mục), ví dụ yen-bai")
     pn.add_argument("period", metavar="KỲ", help="kỳ báo cáo, ví dụ 2023-Q3 hoặc Quý III/2023")
     pn.add_argument("--data", required=True, metavar="TỆP_HỒ_SƠ", help="tệp hồ sơ của kỳ")
@@ -428,7 +436,7 @@ def parser() -> argparse.ArgumentParser:
                  "tthc schema > params.schema.json")
     sc.set_defaults(func=_schema)
     s = command("sample", "tạo dữ liệu hồ sơ mẫu (mặc định: mọi mẫu đi kèm)",
-                "tthc sample", "tthc sample bac-giang-2023-Q3 -o /tmp/mau")
+                "tthc sample", "tthc sample bac-giang-2023-Q3 -o data/mau")
     s.add_argument("keys", nargs="*", metavar="MẪU", help="mẫu cần tạo, ví dụ bac-giang-2023-Q3")
     _out(s, "thư mục ghi (mặc định: data/samples)")
     s.set_defaults(func=_sample)
@@ -437,7 +445,7 @@ def parser() -> argparse.ArgumentParser:
     cl.set_defaults(func=_clean_samples)
     r = command("report", "tạo báo cáo (HTML, XLSX, và PDF với --pdf) từ một tệp tham số",
                 "tthc report params/bac-giang/2023-Q3.yaml",
-                "tthc report params/bac-giang/2023-Q3.yaml --pdf -o /srv/bao-cao")
+                "tthc report params/bac-giang/2023-Q3.yaml --pdf -o chia-se")
     r.add_argument("params", metavar="TỆP_THAM_SỐ",
                    help="tệp tham số YAML, ví dụ params/bac-giang/2023-Q3.yaml")
     r.add_argument("--strict", action="store_true", help="kiểm tra số liệu không đạt là lỗi")
@@ -445,8 +453,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--pdf", action="store_true", help="in thêm report.pdf (cần Chromium)")
     r.set_defaults(func=_report)
     b = command("batch", "tạo báo cáo cho mọi đơn vị của một kỳ",
-                "tthc batch params/ -p 2023-Q3 --pdf", "tthc batch params/ -w 4",
-                "tthc batch params/ -p 2023-Q3 --scheduler tcp://10.0.0.5:8786")
+                "tthc batch params/ -p 2023-Q3 --pdf", "tthc batch params/ -w 2",
+                "tthc batch params/ -p 2023-Q3 --scheduler tcp://may-chu:8786   # cần cụm Dask")
     b.add_argument("params", metavar="THƯ_MỤC_THAM_SỐ", help="thư mục tham số, ví dụ params/")
     b.add_argument("-p", "--period", metavar="KỲ", help="chỉ các tệp của kỳ này, ví dụ 2023-Q3")
     b.add_argument("-w", "--workers", type=int, metavar="SỐ",
@@ -455,7 +463,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true", help="kiểm tra số liệu không đạt là lỗi")
     _out(b, "thư mục kết quả (mặc định: outputs/)")
     b.add_argument("--scheduler", metavar="ĐỊA_CHỈ",
-                   help="chạy trên cụm Dask distributed, ví dụ tcp://10.0.0.5:8786 (mọi máy "
+                   help="chạy trên cụm Dask distributed, ví dụ tcp://may-chu:8786 (mọi máy "
                    "thấy cùng đường dẫn params, data, outputs)")
     b.set_defaults(func=_batch)
     ex = command("explore", "chép notebook khám phá số liệu của một đơn vị vào notebooks/ "
@@ -466,9 +474,9 @@ def parser() -> argparse.ArgumentParser:
     ex.set_defaults(func=_explore)
     h = command("html", "xuất một notebook báo cáo đã chạy bằng papermill thành một trang HTML "
                 "(như tthc report: không mã, không tải gì từ mạng)",
-                "papermill notebooks/report.ipynb outputs/ha-giang.ipynb -p params_path "
-                "params/ha-giang/2023-Q3.yaml",
-                "tthc html outputs/ha-giang.ipynb")
+                "papermill notebooks/report.ipynb outputs/bac-giang.ipynb -p params_path "
+                "params/bac-giang/2023-Q3.yaml",
+                "tthc html outputs/bac-giang.ipynb")
     h.add_argument("notebook", metavar="NOTEBOOK", help="notebook đã chạy (.ipynb)")
     h.add_argument("-o", "--out", metavar="TỆP", help="tệp HTML (mặc định: cạnh notebook)")
     h.set_defaults(func=_html)

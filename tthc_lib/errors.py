@@ -7,6 +7,7 @@ and what was found. Values are only ever quoted from canonical (non-personal) co
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 MAX_LISTED = 10
@@ -22,7 +23,16 @@ TEMPLATES = {
 }
 
 
-class InputError(Exception):
+class Shown:
+    """An error whose message is the whole story: IPython (JupyterLab, papermill's output
+    notebook) prints the Vietnamese message instead of a traceback, as the command line
+    does."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"Lỗi: {self}"]
+
+
+class InputError(Shown, Exception):
     """Bad input: the message is complete, user-facing and free of personal data."""
 
     def __init__(self, message: str, code: str = "input"):
@@ -77,3 +87,27 @@ def raise_problems(path: Path | str, problems: list[Problem], total: int | None 
     if hint:
         lines.append(hint)
     raise InputError("\n".join(lines), code=problems[0].code if problems else "input")
+
+
+@cache
+def _yaml_causes() -> tuple[tuple[str, str], ...]:
+    import yaml
+
+    path = Path(__file__).parent / "rules" / "yaml_errors.yaml"
+    return tuple((c["match"], c["vi"]) for c in yaml.safe_load(path.read_text("utf-8")))
+
+
+def yaml_problem(exc) -> str:
+    """Return a YAML syntax error as the user should read it: the line and column, and in
+    Vietnamese the usual cause and the fix (from rules/yaml_errors.yaml), never PyYAML's
+    English alone. The file's text is never quoted (it may hold personal data)."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f"dòng {mark.line + 1}, cột {mark.column + 1}: " if mark is not None else ""
+    text = " ".join(str(getattr(exc, k, "") or "") for k in ("context", "problem"))
+    if problem := getattr(exc, "problem", None):
+        if not problem.isascii():  # our own Vietnamese problem (the aliases refused)
+            return where + problem
+    for match, vi in _yaml_causes():
+        if match in text:
+            return where + vi
+    return where + f"cú pháp YAML không đúng ({getattr(exc, 'problem', None) or 'không rõ'})."

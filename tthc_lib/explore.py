@@ -24,6 +24,28 @@ _NAMES = ("ten_tthc", "linh_vuc", "co_quan")
 _DOSSIER = "ma_ho_so, ma_tthc, ten_tthc, linh_vuc, co_quan, cap, recv, due"
 
 
+def latest_params() -> str:
+    """Return the workspace's params file of the latest period (then by name), for a
+    notebook opened without one; raise InputError with the note listing them when there is
+    none."""
+    from .errors import InputError
+    from .nbparams import no_params_note
+    from .paths import params_files, workspace
+    from .periods import parse_period
+    from .spec import read_params
+
+    dated = []
+    for name in params_files():
+        try:
+            end = parse_period(read_params(workspace() / name).get("period")).end
+        except Exception:  # noqa: BLE001 — a broken file is simply not the default
+            continue
+        dated.append((end, name))
+    if not dated:
+        raise InputError(no_params_note())
+    return min(dated, key=lambda d: (-d[0].toordinal(), d[1]))[1]
+
+
 class Explore:
     """One unit and period, read as `tthc report` reads it (params file, policy, profile,
     catalogue), ready for questions."""
@@ -34,13 +56,18 @@ class Explore:
         from .catalog import load_catalog
         from .classify import classify
         from .load import load
+        from .paths import user_path
         from .policy import load_policy
         from .profiles import load_profile
         from .spec import load_spec
 
         if workspace:  # a notebook runs in its own folder: work from the workspace
             os.chdir(workspace)
-        self.spec = spec = load_spec(params_path)
+        if not str(params_path or "").strip():
+            params_path = latest_params()
+            print(f"Khám phá {params_path} (kỳ gần nhất của thư mục làm việc; đặt params_path "
+                  "để chọn tệp khác).")
+        self.spec = spec = load_spec(user_path(params_path))
         table = load(spec.data, sheet=spec.sheet, catalog=load_catalog(spec.catalog),
                      profile=load_profile(spec.profile) if spec.profile else None)
         self.classified = classify(table, spec.period, policy=load_policy(spec.policy))

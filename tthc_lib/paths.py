@@ -30,9 +30,48 @@ def notebook(name: str = "report.py") -> Path:
     return resource("notebooks") / name
 
 
+MARKER = ".tthc-workspace"  # written by `tthc init`: "this folder is a workspace"
+
+
+def is_workspace(folder: Path) -> bool:
+    """True when `folder` holds the workspace marker, or — a workspace made before the
+    marker, or this source checkout — both a params/ and an outputs/ folder."""
+    return (folder / MARKER).is_file() or ((folder / "params").is_dir()
+                                           and (folder / "outputs").is_dir())
+
+
+def find_workspace(start: Path | None = None) -> Path | None:
+    """Return the nearest workspace at or above `start` (default: the current folder), or
+    None. A notebook's kernel runs in notebooks/, a shell may be in data/: both find the
+    workspace above them, as git finds its repository."""
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if is_workspace(folder):
+            return folder
+    return None
+
+
 def workspace() -> Path:
-    """Return the workspace: the folder the command runs in."""
-    return Path.cwd()
+    """Return the workspace: the nearest one at or above the current folder, else the
+    current folder itself."""
+    return find_workspace() or Path.cwd()
+
+
+def user_path(path: str | Path) -> Path:
+    """Return a path a user typed (a command-line argument, a notebook's `params_path`):
+    absolute as is; relative, from the current folder when it is there, else from the
+    workspace — so `params/x/2023-Q3.yaml` works from notebooks/ too."""
+    p = Path(path).expanduser()
+    if p.is_absolute() or p.exists():
+        return p
+    return workspace() / p
+
+
+def params_files(folder: Path | None = None) -> list[str]:
+    """Return the workspace's params files (params/<unit>/<period>.yaml), relative to it."""
+    root = folder or workspace()
+    return sorted(str(p.relative_to(root)) for p in (root / "params").glob("*/*.yaml")
+                  if p.is_file())
 
 
 def outputs() -> Path:

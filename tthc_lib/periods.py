@@ -11,11 +11,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .errors import Shown
+
 TWO_LEVEL_FROM = date(2025, 7, 1)  # two-level local government: no district level after this
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
-class PeriodError(ValueError):
+class PeriodError(Shown, ValueError):
     """A period string that does not parse."""
 
 

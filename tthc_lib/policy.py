@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import InputError
+from .errors import InputError, yaml_problem
 from .paths import regular_file
 from .profiles import RULES, read_yaml_text
 
@@ -116,5 +116,6 @@ def load_policy(name_or_path: str | None) -> Policy:
     except UnicodeDecodeError:
         raise InputError(f"Tệp '{path.name}' cần mã UTF-8.") from None
     except yaml.YAMLError as exc:
-        raise InputError(f"Tệp '{path.name}' không phải YAML hợp lệ: {exc}") from None
+        raise InputError(f"Tệp '{path.name}' không phải YAML hợp lệ: {yaml_problem(exc)}"
+                         ) from None
     return _parse(raw, path.name)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import InputError
+from .errors import InputError, yaml_problem
 from .schema import BY_NAME, COLUMNS, RESULT_DATES, Kind, fold, is_personal_header
 
 RULES = Path(__file__).resolve().parent / "rules"
@@ -125,7 +125,8 @@ def _read_yaml(path: Path) -> dict:
     except UnicodeDecodeError:
         raise InputError(f"Tệp '{path.name}' cần mã UTF-8.") from None
     except yaml.YAMLError as exc:
-        raise InputError(f"Tệp '{path.name}' không phải YAML hợp lệ: {exc}") from None
+        raise InputError(f"Tệp '{path.name}' không phải YAML hợp lệ: {yaml_problem(exc)}"
+                         ) from None
 
 
 @cache

@@ -33,6 +33,7 @@ from .engine import (
 )
 from .errors import InputError
 from .narrative import ii06_rows, ranked_late, render, results_view
+from .paths import user_path
 from .policy import builtin_policies, load_policy
 from .profiles import load_profile
 from .sections import BY_KEY, SECTIONS, TEXT_KEYS, present
@@ -461,7 +462,7 @@ def open_spec_data(spec: ReportSpec, data=None, sheet=None) -> Dataset:
 def build_report(params_path, strict: bool = False, now: datetime | None = None) -> Report:
     """Return the Report for a params YAML. With `strict`, failed checks and rows with data
     errors raise InputError instead of being listed in the report."""
-    spec = load_spec(params_path)
+    spec = load_spec(user_path(params_path))
     ds = open_spec_data(spec)
     policy = load_policy(spec.policy)
     r = run(ds, policy, spec.period)

@@ -40,8 +40,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import InputError
-from .paths import regular_file
+from .errors import InputError, yaml_problem
+from .paths import find_workspace, regular_file, workspace
 from .periods import Period, PeriodError, parse_period
 from .registry import REGISTRY
 from .sections import TEXT_KEYS
@@ -126,7 +126,7 @@ def _resolve(path: Path, data: str) -> Path:
     p = Path(data)
     if p.is_absolute():
         return p
-    for base in (path.parent, Path.cwd()):
+    for base in (path.parent, workspace()):
         if (base / p).exists():
             return (base / p).resolve()
     return (path.parent / p).resolve()
@@ -140,9 +140,24 @@ def _file_problem(path: Path, value: str, what: str) -> str | None:
     except InputError:
         if not path.exists():
             return (f"trỏ tới tệp không tồn tại: '{value}' (tìm cạnh tệp tham số và trong "
-                    f"thư mục làm việc {Path.cwd()}).")
+                    f"thư mục làm việc {workspace()}).")
         return f"trỏ tới '{value}', không phải một tệp đọc được."
     return None
+
+
+def _missing_data_hint(path: Path, value: str) -> str:
+    """Return what to do when a params file's `data:` is not found: run from the params
+    file's own workspace when it has one, else make the samples or fix the path."""
+    import os
+
+    own = find_workspace(path.resolve().parent)
+    if own is not None and own != workspace().resolve():
+        rel = os.path.relpath(own)
+        return (f"Tệp tham số thuộc thư mục làm việc '{rel}': chạy lệnh từ đó (`cd {rel}`) "
+                f"hoặc thêm `-C {rel}`.")
+    if "samples" in Path(value).parts:
+        return "Chạy `tthc sample` để tạo dữ liệu mẫu, hoặc sửa đường dẫn."
+    return "Sửa đường dẫn `data:` (tính từ thư mục của tệp tham số hoặc thư mục làm việc)."
 
 
 def _show(value, limit: int = 60) -> str:
@@ -208,7 +223,7 @@ def read_params(path: Path) -> dict:
         raw = yaml.load(params_text(path), Loader=NoAliasLoader) or {}
     except yaml.YAMLError as exc:
         raise InputError(f"Tệp tham số '{path}' không phải YAML hợp lệ: "
-                         f"{str(exc)[:300]}") from None
+                         f"{yaml_problem(exc)}") from None
     if not isinstance(raw, dict):
         raise InputError(f"Tệp tham số '{path}': cần một bảng khóa: giá trị ở cấp ngoài cùng.")
     return raw
@@ -267,7 +282,7 @@ def load_spec(path: str | Path) -> ReportSpec:
         else:
             data = _resolve(path, raw["data"])
             if why := _file_problem(data, raw["data"], "tệp dữ liệu"):
-                bad("data", why + " Chạy `tthc sample` để tạo dữ liệu mẫu, hoặc sửa đường dẫn.")
+                bad("data", why + " " + _missing_data_hint(path, raw["data"]))
     figures = raw.get("figures") or {}
     if not isinstance(figures, dict):
         bad("figures", "cần là một bảng mã chỉ tiêu: số liệu.")

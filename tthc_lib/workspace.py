@@ -93,6 +93,9 @@ def init(folder: Path, with_sample: bool = False,
     created: list[Path] = []
     for name in FOLDERS:
         (folder / name).mkdir(parents=True, exist_ok=True)
+    from .paths import MARKER
+
+    _copy_new(PACKAGE / "templates" / "tthc-workspace", folder / MARKER, created)
     _copy_new(PACKAGE / "templates" / "workspace_README.md", folder / "README.md", created)
     _copy_new(PACKAGE / "templates" / "jupytext.toml", folder / "jupytext.toml", created)
     for name in ("report.py", "report.ipynb", "explore.py"):
@@ -106,7 +109,7 @@ def init(folder: Path, with_sample: bool = False,
         from .scaffold import new_params
 
         example = folder / "params" / "vi-du" / "2023-Q3.yaml"
-        if not example.exists():
+        if not any((folder / "params").glob("*/*.yaml")):  # a template for the first unit
             example.parent.mkdir(parents=True, exist_ok=True)
             example.write_text(new_params("vi-du", "2023-Q3", "data/ho-so-2023-Q3.csv",
                                           "UBND tỉnh Ví Dụ", "tỉnh Ví Dụ"), encoding="utf-8")
