@@ -235,7 +235,7 @@ def test_report_on_the_provincial_list_states_how_it_was_read_and_counted(shapes
     html = rep.quality_html()
     assert "ds-tinh" in html and "theo danh mục" in html and "suy ra từ tên cơ quan" in html
     assert "Không được tiếp nhận" in html and "không tính" in html  # the status table
-    assert [p["name"] for p in rep.presets] == ["tt01", "dates-only", "opencps"]
+    assert [p["name"] for p in rep.presets] == ["tt01", "cong-dvcqg", "dates-only", "opencps"]
     assert "Đúng hạn (bao gồm cả hồ sơ chờ bổ sung và trả lại / xin rút)" in rep.ii06_html()
     assert all(f.ok for f in rep.identities)
     assert rep.results.indicators["received_new_online"] is None

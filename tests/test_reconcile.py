@@ -60,7 +60,10 @@ def test_each_planted_difference_gets_its_cause(tmp_path):
                           "result_date": 1, "timestamp": 1, "unexplained": 0}
     by_code = dict(zip(rec.differing["code"], rec.differing["cause"], strict=True))
     assert by_code["A2"].startswith("chỉ có ở hệ thống") and by_code["P1"].startswith("chỉ có")
-    assert by_code["S1"].startswith("trạng thái 5/6/8") and "A1" not in by_code
+    assert by_code["S1"].startswith("trạng thái đẩy lên Cổng sai") and "A1" not in by_code
+    assert "5 Yêu cầu bổ sung giấy tờ" in by_code["S1"]  # the statuses named from the rules
+    assert list(rec.causes) == ["province_only", "portal_only", "status", "result_date",
+                                "window", "timestamp", "unexplained"]  # the order tried
     # the waterfall starts at the province's figures and ends at the portal's
     first, last = rec.steps[0], rec.steps[-1]
     assert first.on_time == 100.0  # by day: every finished dossier on time (S1 not finished)
@@ -85,7 +88,7 @@ def test_tthc_reconcile_prints_causes_and_the_rate_steps(tmp_path, capsys):
     assert main(["reconcile", str(province), "--portal", str(portal), "-p", "2023-Q3"]) == 0
     out = capsys.readouterr().out
     assert "Cổng DVCQG tính 01/07/2023–30/09/2023" in out
-    assert "trạng thái 5/6/8" in out and "40,0%" in out
+    assert "trạng thái đẩy lên Cổng sai" in out and "40,0%" in out
 
 
 def test_the_report_section_reconciles_with_the_params_portal_file(tmp_path):
@@ -153,3 +156,52 @@ def test_the_report_section_takes_the_portals_counts_too(tmp_path):
     html = build_report(p).reconcile_html()
     assert "thống kê của Cổng DVCQG" in html and "Sở Tư pháp" in html
     assert "6 / 40,0%" in html and "5 / 100,0%" in html
+
+
+def test_both_files_in_the_sync_standard_shape_name_the_planted_counts(tmp_path, capsys):
+    """The portal's list in the national sync-standard shape is read like any export: its
+    status-1 rows without a receipt date are not counted (not refused); 37 dossiers never
+    synced and 23 paused ones pushed as 9 are named, each under its cause; the waterfall
+    starts at the on-time rate `tthc compute` gives for the province's file."""
+    import csv
+    import json
+
+    import numpy as np
+
+    from tthc_lib.cli import main
+    from tthc_lib.sample_shapes import SHAPES, write_shape
+
+    province = write_shape(SHAPES["tuyen-quang-2023-Q3"], tmp_path)
+    with province.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    header = list(rows[0])
+    registered = [dict.fromkeys(header, "") | {"MaHoSo": f"DK-{i:03}", "TrangThaiHoSo": "1",
+                                               "DonViXuLy": "Sở Tư pháp"} for i in range(67)]
+    rows += registered
+    inside = [r for r in rows if "20230701" <= r["NgayTiepNhan"][:8] <= "20230914"]
+    rng = np.random.default_rng(7)
+    paused = [r for r in inside if r["TrangThaiHoSo"] in ("5", "6", "8")]
+    pushed = {r["MaHoSo"] for r in rng.choice(paused, 23, replace=False)}
+    others = [r for r in inside if r["MaHoSo"] not in pushed]
+    missing = {r["MaHoSo"] for r in rng.choice(others, 37, replace=False)}
+    portal_rows = []
+    for r in rows:
+        if r["MaHoSo"] in missing:
+            continue
+        r = dict(r)
+        if r["MaHoSo"] in pushed:
+            r["TrangThaiHoSo"], r["NgayKetThucXuLy"] = "9", r["NgayHenTra"]
+        portal_rows.append(r)
+    for path, data in ((tmp_path / "tinh.csv", rows), (tmp_path / "cong-dvcqg.csv", portal_rows)):
+        with path.open("w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, header)
+            w.writeheader()
+            w.writerows(data)
+    assert main(["compute", str(tmp_path / "tinh.csv"), "-p", "2023-Q3", "--json"]) == 0
+    computed = json.loads(capsys.readouterr().out)["indicators"]["on_time_rate"]
+    assert main(["reconcile", str(tmp_path / "tinh.csv"), "--portal",
+                 str(tmp_path / "cong-dvcqg.csv"), "-p", "2023-Q3", "--json"]) == 0
+    rec = json.loads(capsys.readouterr().out)
+    assert rec["counts"]["province_only"] == 37 and rec["counts"]["status"] == 23
+    assert rec["counts"]["portal_only"] == 0 and rec["counts"]["unexplained"] == 0
+    assert rec["steps"][0]["on_time_rate"] == computed

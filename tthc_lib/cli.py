@@ -117,14 +117,15 @@ def _score(args) -> int:
 def _reconcile(args) -> int:
     from . import fmt
     from .periods import parse_period
-    from .reconcile import CAUSES, portal_shape, reconcile, write_differences
+    from .policy import load_policy
+    from .reconcile import portal_shape, reconcile, write_differences
 
     period = parse_period(args.period)
     if portal_shape(Path(args.portal)) == "counts":
         return _reconcile_counts(args, period)
     ds = _open(args)
     try:
-        rec = reconcile(ds, Path(args.portal), period)
+        rec = reconcile(ds, Path(args.portal), period, load_policy(args.policy))
     finally:
         ds.close()
     if args.json:
@@ -134,7 +135,7 @@ def _reconcile(args) -> int:
         print(f"Đối chiếu {period.label_vi}: kỳ báo cáo {fmt.day(period.start)}–"
               f"{fmt.day(period.end)}; Cổng DVCQG tính {fmt.day(w[0])}–{fmt.day(w[1])}.")
         print("Hồ sơ khác nhau theo nguyên nhân:")
-        for key, label in CAUSES.items():
+        for key, label in rec.causes.items():
             print(f"  {fmt.number(rec.counts[key]):>9}  {label}")
         print(f"{'Bước':<70}{'Tỷ lệ đúng hạn':>16}{'Tỷ lệ trực tuyến':>18}")
         for s in rec.steps:
@@ -166,7 +167,7 @@ def _reconcile_counts(args, period) -> int:
     print(f"Đối chiếu số liệu {period.label_vi} với thống kê của Cổng DVCQG (Cổng tính "
           f"{fmt.day(w[0])}–{fmt.day(w[1])}). Mỗi dòng: tiếp nhận / tỷ lệ đúng hạn.")
     print(f"{'Đơn vị / thủ tục':<40}{'Kỳ báo cáo':>20}{'Tháng dương lịch':>20}"
-          f"{'+ trạng thái 5/6/8':>20}{'Cổng DVCQG':>20}{'Chưa tách được':>16}")
+          f"{'+ đang chờ, tạm dừng':>20}{'Cổng DVCQG':>20}{'Chưa tách được':>16}")
     for r in rows:
         cells = [f"{fmt.number(c.get('received', 0))} / {fmt.percent(CountRow.rate(c))}"
                  for c in (r.province, r.calendar, r.paused, r.portal)]

@@ -119,6 +119,7 @@ class Dataset:
     catalog: Catalog = EMPTY
     checked: bool = True  # False: a Parquet export read in place, checked by the first run
     origin: str = ""  # the export's path, for its hash when it was not needed before
+    relation: str = "dossiers"  # what runs count: the table, or a variant's view of it
 
     def close(self) -> None:
         self.con.close()
@@ -136,6 +137,17 @@ class Dataset:
         if not self.level_from:
             _describe_levels(self)
         return self
+
+    def variant(self, name: str, sql: str, present: frozenset | None = None) -> Dataset:
+        """Return a view `name` of the same connection (`sql` over `dossiers` and other
+        tables there) as a Dataset that runs count like this one: one relation of the same
+        canonical columns, another set of dossiers (a reconciliation's step). Never close
+        it: it shares this connection."""
+        import dataclasses
+
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
+        return dataclasses.replace(self, relation=name, checked=True,
+                                   present=self.present if present is None else present)
 
     def frame(self, sql: str = "SELECT * FROM dossiers ORDER BY _row"):
         """Return a query over the dossiers as a pandas DataFrame (drill-downs, notebooks)."""
@@ -259,11 +271,15 @@ def _canonical_sql(ds: Dataset, res: Resolution, src: str, catalog: Catalog) -> 
     # blank codes: NULL or '' here; codes of spaces only are caught with the duplicates
     b.errors["e_code"] = (f"({C.ma_ho_so} IS NULL OR {C.ma_ho_so} = '')", C.ma_ho_so, "empty",
                           ref[C.ma_ho_so])
-    b.select.append(f"{_raw(ref[C.co_quan])} AS {C.co_quan}")
-    blank = [v for v in _distinct(con, src, ref[C.co_quan]) if v is not None and not fold(v)]
-    b.errors["e_agency"] = (f"({C.co_quan} IS NULL OR {C.co_quan} IN "
-                            f"({', '.join(lit(v) for v in blank) or 'NULL'}))", C.co_quan,
-                            "empty", ref[C.co_quan])
+    if C.co_quan in ref:
+        b.select.append(f"{_raw(ref[C.co_quan])} AS {C.co_quan}")
+        blank = [v for v in _distinct(con, src, ref[C.co_quan]) if v is not None
+                 and not fold(v)]
+        b.errors["e_agency"] = (f"({C.co_quan} IS NULL OR {C.co_quan} IN "
+                                f"({', '.join(lit(v) for v in blank) or 'NULL'}))", C.co_quan,
+                                "empty", ref[C.co_quan])
+    else:  # a list that names no agency (the portal's): levels stay unknown
+        b.select.append(f"CAST(NULL AS VARCHAR) AS {C.co_quan}")
 
     for canon, alias in DATE_COLS.items():
         if canon not in ref:
@@ -325,7 +341,7 @@ def _canonical_sql(ds: Dataset, res: Resolution, src: str, catalog: Catalog) -> 
         categorical(C.cap, "cap_col")
     complete = level_col and all(v is not None and fold(v)
                                  for v in _distinct(con, src, ref[C.cap]))
-    agencies = [] if complete else _distinct(con, src, ref[C.co_quan])
+    agencies = [] if complete or C.co_quan not in ref else _distinct(con, src, ref[C.co_quan])
     rows = []
     for a in agencies:
         if a is None:
@@ -473,14 +489,15 @@ def _dedupe(ds: Dataset) -> None:
     ds.identical_duplicates = n - codes
 
 
-def _cache_key(sha: str, sheet, profile: Profile | None, catalog: Catalog) -> str:
+def _cache_key(sha: str, sheet, profile: Profile | None, catalog: Catalog,
+               optional: frozenset = frozenset()) -> str:
     import hashlib
 
     rules = hashlib.sha256()
     for f in sorted(RULES.rglob("*.yaml")):  # a changed profile or vocabulary: a new key
         rules.update(f.read_bytes())
     key = json.dumps([sha, str(sheet), repr(profile), catalog.sha256, CACHE_VERSION,
-                      rules.hexdigest()])
+                      rules.hexdigest(), sorted(optional)])
     return hashlib.sha256(key.encode()).hexdigest()[:40]
 
 
@@ -489,11 +506,13 @@ _META = ("source", "sha256", "rows_read", "header_row", "headers", "also", "pers
 
 
 def open_dataset(path: str | Path, sheet: str | None = None, profile: Profile | None = None,
-                 catalog: Catalog = EMPTY, cache: bool = True) -> Dataset:
+                 catalog: Catalog = EMPTY, cache: bool = True,
+                 optional: frozenset[str] = frozenset()) -> Dataset:
     """Return the validated dossiers of an export (CSV, XLSX, Parquet) in a DuckDB table.
     Refusals raise InputError naming file, row, column and what was expected. A table that
     validated is kept as Parquet under the export's content hash (never the personal
-    columns), so re-runs do not parse the export again."""
+    columns), so re-runs do not parse the export again. `optional`: required columns this
+    file may lack (the national portal's dossier list has no agency column)."""
     import duckdb
 
     path = Path(path)
@@ -502,16 +521,16 @@ def open_dataset(path: str | Path, sheet: str | None = None, profile: Profile | 
     try:
         # Parquet is read in place and never cached: its hash is taken only if asked for
         sha = "" if path.suffix.lower() == ".parquet" else sha256_of(path)
-        stem = cache_dir() / f"ds-{_cache_key(sha, sheet, profile, catalog)}"
+        stem = cache_dir() / f"ds-{_cache_key(sha, sheet, profile, catalog, optional)}"
         parquet, meta = stem.with_suffix(".parquet"), stem.with_suffix(".json")
         if cache and sha and (ds := _from_cache(con, parquet, meta, catalog)) is not None:
             return ds
         raw = res = None
         if (head := large_csv_head(path)) is not None:
-            raw, res = _streamed(con, path, sha, head, profile)
+            raw, res = _streamed(con, path, sha, head, profile, optional)
         if raw is None:
             raw = read(con, path, sheet, sha)
-            res = detect([str(h) for h in raw.headers], profile, path.name)
+            res = detect([str(h) for h in raw.headers], profile, path.name, optional)
         if raw.rows == 0:
             raise InputError(f"Tệp '{path.name}' chỉ có dòng tiêu đề, không có hồ sơ nào.")
         ds = Dataset(con, path.name, raw.sha256, raw.rows, raw.header_row, res.profile,
@@ -556,13 +575,13 @@ def open_dataset(path: str | Path, sheet: str | None = None, profile: Profile | 
         raise
 
 
-def _streamed(con, path: Path, sha: str, head, profile):
+def _streamed(con, path: Path, sha: str, head, profile, optional: frozenset = frozenset()):
     """Return (Raw, Resolution) of a large UTF-8 CSV streamed to a private Parquet of its
     non-personal cells, or (None, None) when it is not UTF-8 after all (read whole)."""
     import pyarrow as pa
 
     headers, sep = head
-    res = detect([str(h) for h in headers], profile, path.name)
+    res = detect([str(h) for h in headers], profile, path.name, optional)
     drop = set(res.personal) | set(res.extra)
     work = Path(tempfile.mkdtemp(prefix="tthc-cells-"))
     cells = work / "cells.parquet"
@@ -591,7 +610,8 @@ def _describe_levels(ds: Dataset) -> None:
     ds.field_from = dict(con.execute("SELECT field_from, count(*) FROM dossiers GROUP BY 1"
                                      ).fetchall())
     ds.unknown_agencies = sorted({display(a) for (a,) in con.execute(
-        f"SELECT DISTINCT co_quan FROM dossiers WHERE cap = '{UNKNOWN_LEVEL}' LIMIT 50"
+        f"SELECT DISTINCT co_quan FROM dossiers WHERE cap = '{UNKNOWN_LEVEL}' AND co_quan IS "
+        "NOT NULL LIMIT 50"
     ).fetchall()})
 
 
@@ -605,7 +625,7 @@ def _from_cache(con, parquet: Path, meta: Path, catalog: Catalog) -> Dataset | N
         ds = Dataset(con, profile=load_profile(saved.pop("profile")), catalog=catalog,
                      present=frozenset(saved.pop("present")), **saved)
         con.execute(f"CREATE TEMP VIEW dossiers AS SELECT * FROM read_parquet({lit(parquet)})")
-        rows = con.execute("SELECT count(*) FROM dossiers").fetchone()[0]
+        rows = con.execute("SELECT count(*) FROM dossiers").fetchall()[0][0]  # no open result
         if rows > ds.rows_read:
             raise ValueError("more rows than the export")
         return ds
@@ -647,10 +667,12 @@ def _store(ds: Dataset, parquet: Path, meta: Path, staged: Path | None) -> None:
 # ---------------------------------------------------------------- the status policy
 
 
-def classify_sql(policy: Policy, period: Period, today: date) -> str:
-    """Return the SELECT that classifies every dossier for `period` under `policy`: the
-    status treatment, why a row is left out (`reason`, '' when counted), intake (new |
-    carried), outcome and the channel group. The one definition of the counting rules."""
+def classify_sql(policy: Policy, period: Period, today: date,
+                 relation: str = "dossiers") -> str:
+    """Return the SELECT that classifies every dossier of `relation` for `period` under
+    `policy`: the status treatment, why a row is left out (`reason`, '' when counted),
+    intake (new | carried), outcome and the channel group. The one definition of the
+    counting rules."""
     start, end, now = (f"DATE {lit(d.isoformat())}" for d in (period.start, period.end, today))
     if policy.use_status:
         whens = " ".join(f"WHEN {lit(code)} THEN {lit(t)}" for code, t in policy.statuses.items())
@@ -702,7 +724,7 @@ def classify_sql(policy: Policy, period: Period, today: date) -> str:
                      ELSE {timely} END
         WHEN treat = 'waiting' THEN 'pending_waiting'
         ELSE {pending} END AS outcome
-    FROM (SELECT *, {treat} AS treat, {res} AS res FROM dossiers)"""
+    FROM (SELECT *, {treat} AS treat, {res} AS res FROM {relation})"""
 
 
 # ---------------------------------------------------------------- counting
@@ -774,8 +796,8 @@ def _counting_errors(ds: Dataset, policy: Policy, period: Period, missing: int,
                              "empty") for r in rows]
         totals += missing
     if unknown_status and policy.use_status:
-        rows = ds.con.execute(f"SELECT _row, status_text FROM dossiers WHERE e_status ORDER "
-                              f"BY _row LIMIT {MAX_LISTED}").fetchall()
+        rows = ds.con.execute(f"SELECT _row, status_text FROM {ds.relation} WHERE e_status "
+                              f"ORDER BY _row LIMIT {MAX_LISTED}").fetchall()
         known = ", ".join(vocabulary().status_labels.values())
         problems += [Problem(r, C.trang_thai, BY_NAME[C.trang_thai].expected, nfc(v or ""),
                              "unknown_value", known) for r, v in rows]
@@ -802,7 +824,7 @@ def run(ds: Dataset, policy: Policy, period: Period, today: date | None = None) 
     from .compute import Cube, results_from_cube
 
     today = today or date.today()
-    cols = {r[0] for r in ds.con.execute("DESCRIBE dossiers").fetchall()}
+    cols = {r[0] for r in ds.con.execute(f"DESCRIBE {ds.relation}").fetchall()}
     bad_status = "count(*) FILTER (WHERE e_status)" if "e_status" in cols else "0"
     errors = [n for n in getattr(ds, "_build", _Build()).errors if n != "e_status"]
     status_set = (",\n      (status, treat, reason, outcome)" if C.trang_thai in ds.present
@@ -810,7 +832,7 @@ def run(ds: Dataset, policy: Policy, period: Period, today: date | None = None) 
     bad_rows = (f"count(*) FILTER (WHERE {' OR '.join(errors)})" if errors and not ds.checked
                 else "0")
     sql = f"""
-    WITH c AS ({classify_sql(policy, period, today)})
+    WITH c AS ({classify_sql(policy, period, today, ds.relation)})
     SELECT reason, {', '.join(CUBE_KEYS)}, {', '.join(CUBE_DIMS)},
            {'status, treat' if status_set else "NULL AS status, 'by_dates' AS treat"},
            CASE WHEN reason = '' AND intake = 'new' THEN date_trunc('week', recv) END AS week,
@@ -862,12 +884,13 @@ def run(ds: Dataset, policy: Policy, period: Period, today: date | None = None) 
     keep = cube["reason"] == ""
     counted = {k: v[keep] for k, v in cube.items()}
     _counting_errors(ds, policy, period, missing, set(counted["cap"].tolist()),
-                     int(cube["bad_status"].sum()), f"({classify_sql(policy, period, today)})")
+                     int(cube["bad_status"].sum()),
+                     f"({classify_sql(policy, period, today, ds.relation)})")
     excluded_rows = {}
     listed = [k for k in LISTED if k in excluded]
     if listed:
         q = (f"SELECT reason, list(_row ORDER BY _row)[1:20] FROM "
-             f"({classify_sql(policy, period, today)}) WHERE reason IN "
+             f"({classify_sql(policy, period, today, ds.relation)}) WHERE reason IN "
              f"({', '.join(lit(k) for k in listed)}) GROUP BY reason")
         excluded_rows = {k: list(v) for k, v in ds.con.execute(q).fetchall()}
     absent = _absent(ds)
@@ -906,7 +929,8 @@ def _status_summary(rows: list[dict], policy: Policy) -> tuple[dict, list[dict]]
 def window_count(ds: Dataset, policy: Policy, period: Period, start: date, end: date,
                  today: date | None = None) -> int:
     """Return how many counted interconnected-group dossiers were received in [start, end]."""
-    sql = (f"SELECT count(*) FROM ({classify_sql(policy, period, today or date.today())}) "
+    sql = (f"SELECT count(*) FROM "
+           f"({classify_sql(policy, period, today or date.today(), ds.relation)}) "
            f"WHERE reason = '' AND interconnected = 'yes' AND CAST(recv AS DATE) BETWEEN "
            f"DATE {lit(start.isoformat())} AND DATE {lit(end.isoformat())}")
     return ds.con.execute(sql).fetchone()[0]

@@ -259,21 +259,26 @@ def known_headers() -> set[str]:
     return {k for p in builtin_profiles().values() for k in p.headers()}
 
 
-def detect(headers: list[str], forced: Profile | None = None, source: str = "") -> Resolution:
+def detect(headers: list[str], forced: Profile | None = None, source: str = "",
+           optional: frozenset[str] = frozenset()) -> Resolution:
     """Return the resolution of the profile that reads the file: `forced` when given, else
     the shipped profile that recognises most headers and has every required column; among
-    equals the narrowest (fewest known headers). Raise InputError when none fits or two
-    equally good profiles would read the file differently."""
+    equals the narrowest (fewest known headers). `optional`: required columns this file
+    may lack (the portal's dossier list names no agency). Raise InputError when none fits
+    or two equally good profiles would read the file differently."""
+    def missing(r: Resolution) -> list[str]:
+        return [c for c in r.missing if c not in optional]
+
     if forced is not None:
         res = resolve(headers, forced)
-        if res.missing:
-            raise _missing_error(res, headers, source)
+        if missing(res):
+            raise _missing_error(res, headers, source, missing(res))
         return res
     results = [resolve(headers, p) for p in builtin_profiles().values()]
-    usable = [r for r in results if not r.missing]
+    usable = [r for r in results if not missing(r)]
     if not usable:
         best = max(results, key=lambda r: len(r.columns))
-        raise _missing_error(best, headers, source)
+        raise _missing_error(best, headers, source, missing(best))
     top = max(r.recognised for r in usable)
     best = [r for r in usable if r.recognised == top]
     best.sort(key=lambda r: len(r.profile.headers()))
@@ -285,8 +290,9 @@ def detect(headers: list[str], forced: Profile | None = None, source: str = "") 
     return best[0]
 
 
-def _missing_error(res: Resolution, headers: list[str], source: str) -> InputError:
-    names = ", ".join(f"'{BY_NAME[c].label_vi}' ({c})" for c in res.missing)
+def _missing_error(res: Resolution, headers: list[str], source: str,
+                   missing: list[str]) -> InputError:
+    names = ", ".join(f"'{BY_NAME[c].label_vi}' ({c})" for c in missing)
     readable = ", ".join(repr(str(headers[i])) for i in res.columns.values())
     return InputError(
         f"Tệp '{source}': thiếu cột bắt buộc {names} (hồ sơ nguồn '{res.profile.name}'). "

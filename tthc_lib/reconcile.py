@@ -1,45 +1,53 @@
 """Reconcile a province's export with the national portal's dossier list for one period.
 
-The two rarely agree, and both seed reports say so. Every differing dossier gets one cause,
-checked in this order: it is on one side only (never synced, or only on the portal); it
-falls in one window only (the report's 15th–14th period against the portal's calendar
-months); a paused status (5, 6, 8) was pushed to the portal as 9 "finished"; the two sides
-record a different end-of-processing date; the portal compares timestamps where the report
-compares days; what is left is unexplained. A waterfall then moves the province's on-time
-and online rates, one cause at a time, to the portal's.
+The two rarely agree, and both seed reports say so. The portal's list is read through the
+profiles like any export and classified by the engine under the portal's policy; the two
+classified relations are joined on the dossier code and every differing dossier gets the
+first cause that holds (rules/reconcile.yaml): on one side only (never synced, or only on
+the portal); a waiting or paused status pushed to the portal as 9 "finished"; a different
+end-of-processing date; then the benign ones: in one window only (the report's 15th–14th
+period against the portal's calendar months), the portal comparing timestamps where the
+report compares days; what is left is unexplained. A waterfall then moves the on-time and
+online rates from the report's own figures to the portal's, each step a run of the engine
+over one variant (window, set of dossiers, records, policy).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 
+from .engine import classify_sql
 from .errors import InputError
 from .periods import Period
-from .schema import fold
+from .profiles import RULES, read_yaml_text
+from .read import lit
+from .schema import C, fold
 
-# the portal list's columns, by folded header (Vietnamese or the sync standard's names)
-PORTAL_HEADERS = {
-    "code": ("ma ho so", "mahoso", "so ho so"),
-    "status": ("trang thai", "trangthaihoso", "ma trang thai", "trang thai ho so"),
-    "recv": ("ngay tiep nhan", "ngaytiepnhan"),
-    "due": ("ngay hen tra", "ngayhentra"),
-    "fin": ("ngay ket thuc xu ly", "ngayketthucxuly", "ngay co ket qua", "ngay hoan thanh"),
-    "channel": ("kenh thuc hien", "kenhthuchien", "hinh thuc nop", "kenh nop"),
-}
-REQUIRED = ("code", "recv")
-PAUSED = ("5", "6", "8")
-FINISHED_ON_PORTAL = "9"
-CAUSES = {
-    "province_only": "chỉ có ở hệ thống của tỉnh (chưa đồng bộ lên Cổng)",
-    "portal_only": "chỉ có trên Cổng DVCQG",
-    "window": "khác kỳ: kỳ báo cáo 15–14 so với tháng dương lịch của Cổng",
-    "status": "trạng thái 5/6/8 (bổ sung, tạm dừng, trả lại) đẩy lên Cổng thành 9 (đã xử lý xong)",
-    "result_date": "ngày kết thúc xử lý khác nhau",
-    "timestamp": "Cổng so theo thời điểm, báo cáo so theo ngày",
-    "unexplained": "chưa giải thích được",
-}
+PORTAL_OPTIONAL = frozenset({C.co_quan})  # the portal's dossier list names no agency
+RULES_FILE = RULES / "reconcile.yaml"
+
+
+@cache
+def rules() -> dict:
+    """Return the reconciliation's declarations: the portal's policy, the causes in the
+    order they are tried, the names of the waterfall's steps."""
+    return read_yaml_text(RULES_FILE.read_text(encoding="utf-8"))
+
+
+def causes(policy) -> dict[str, str]:
+    """Return every cause's Vietnamese label, in the order causes are tried; the status
+    cause names the statuses the report's `policy` holds (with the vocabulary's labels)."""
+    from .profiles import vocabulary
+
+    labels = vocabulary().status_labels
+    held = [f"{c} {labels[c]}" for c in labels if policy.treatment(c) in HELD]
+    return {k: v.format(statuses=", ".join(held) or "—") for k, v in rules()["causes"].items()}
+
+
+HELD = ("on_hold", "waiting")  # treatments of a dossier waiting on the applicant or paused
 
 
 def calendar_window(period: Period) -> tuple[date, date]:
@@ -60,6 +68,12 @@ def calendar_window(period: Period) -> tuple[date, date]:
     return start, end - timedelta(days=1)
 
 
+def calendar_period(period: Period) -> Period:
+    """Return the period the portal counts: the same code over its calendar window."""
+    start, end = calendar_window(period)
+    return Period(period.code, start, end, period.label_vi)
+
+
 def _columns(headers, table: dict[str, tuple[str, ...]]) -> dict[str, int]:
     """Return, per canonical name of `table`, the position of the first header (folded,
     underscores as spaces) that is one of its names."""
@@ -70,59 +84,6 @@ def _columns(headers, table: dict[str, tuple[str, ...]]) -> dict[str, int]:
             if key in names and canon not in found:
                 found[canon] = i
     return found
-
-
-def _portal_frame(path: Path):
-    """Return the portal dossier list as a DataFrame (code, status, recv, due, fin,
-    online), refusing a file without code or receipt date."""
-    import duckdb
-    import pandas as pd
-
-    from .profiles import DATE_FORMATS
-    from .read import read
-
-    con = duckdb.connect()
-    try:
-        raw = read(con, Path(path))
-        found = _columns(raw.headers, PORTAL_HEADERS)
-        missing = [c for c in REQUIRED if c not in found]
-        if missing:
-            raise InputError(f"Tệp Cổng '{Path(path).name}': thiếu cột "
-                             f"{', '.join(PORTAL_HEADERS[c][0] for c in missing)} (đọc được: "
-                             f"{', '.join(map(str, raw.headers))}).")
-        src = raw.bind(con, set())
-
-        def date_sql(i):
-            cell = f"nullif(trim(CAST(c{i} AS VARCHAR)), '')"
-            return "coalesce(" + ", ".join(f"try_strptime({cell}, '{f}')"
-                                           for f in DATE_FORMATS) + ")"
-
-        cols = [f"trim(CAST(c{found['code']} AS VARCHAR)) AS code"]
-        cols.append(f"trim(CAST(c{found['status']} AS VARCHAR)) AS status" if "status" in found
-                    else "CAST(NULL AS VARCHAR) AS status")
-        for c in ("recv", "due", "fin"):
-            cols.append(f"{date_sql(found[c])} AS {c}" if c in found
-                        else f"CAST(NULL AS TIMESTAMP) AS {c}")
-        cols.append(f"CASE WHEN trim(CAST(c{found['channel']} AS VARCHAR)) IN ('2', 'Trực "
-                    "tuyến', 'trực tuyến', 'truc_tuyen') THEN true ELSE false END AS online"
-                    if "channel" in found else "CAST(NULL AS BOOLEAN) AS online")
-        df = con.execute(f"SELECT {', '.join(cols)} FROM {src}").df()
-    finally:
-        con.close()
-    bad = df[df["recv"].isna()]
-    if len(bad):
-        raise InputError(f"Tệp Cổng '{Path(path).name}': {len(bad)} dòng không đọc được ngày "
-                         "tiếp nhận.")
-    return pd.DataFrame(df)
-
-
-def _province_frame(ds):
-    """Return the province's dossiers: code, status (national code), recv, due, fin,
-    online."""
-    return ds.con.execute(
-        "SELECT trim(ma_ho_so) AS code, status, recv, due, coalesce(done, handed) AS fin, "
-        "CASE WHEN kenh IS NULL THEN NULL ELSE kenh = 'truc_tuyen' END AS online "
-        "FROM dossiers").df()
 
 
 @dataclass
@@ -141,6 +102,7 @@ class Reconciliation:
     counts: dict[str, int] = field(default_factory=dict)
     steps: list[Step] = field(default_factory=list)
     differing: object = None  # DataFrame: code, cause, dates of both sides
+    causes: dict[str, str] = field(default_factory=dict)  # key -> label, in the order tried
 
     def to_json(self) -> dict:
         return {"period": self.period.as_dict(),
@@ -150,96 +112,99 @@ class Reconciliation:
                           for s in self.steps]}
 
 
-def _rates(df, fin_col: str, due_col: str, finished, by_time: bool, online_col: str):
-    """Return (on-time rate over finished dossiers, online rate over all) in percent."""
-    fin = df[finished]
-    if by_time:
-        ok = fin[fin_col] <= fin[due_col]
-    else:
-        ok = fin[fin_col].dt.normalize() <= fin[due_col].dt.normalize()
-    ok = ok | fin[due_col].isna()
-    on_time = 100.0 * ok.sum() / len(fin) if len(fin) else None
-    online = df[online_col]
-    online_rate = (100.0 * online.fillna(False).sum() / len(df)
-                   if len(df) and online.notna().any() else None)
-    return on_time, online_rate
+def _cause_sql(policy, portal_policy, period: Period, window: Period, today: date) -> str:
+    """Return the join of the two classified relations on the dossier code, both counted
+    in the portal's window, with each differing dossier's cause: the first that holds,
+    actionable causes (one side only, a status pushed wrongly, another end date) before
+    the benign ones (the window, timestamps against days)."""
+    def day(x: str) -> str:
+        return f"CAST({x} AS DATE)"
+
+    def inside(x: str, p: Period) -> str:
+        return (f"coalesce({day(x)} BETWEEN DATE {lit(p.start.isoformat())} AND "
+                f"DATE {lit(p.end.isoformat())}, false)")
+
+    def side(pol, rel: str) -> str:
+        return (f"SELECT ma_ho_so AS code, status, treat, recv, due, res, CASE WHEN reason <> '' "
+                f"THEN reason WHEN outcome IN ('early', 'on_time') THEN 'on_time' ELSE outcome "
+                f"END AS cls FROM ({classify_sql(pol, window, today, rel)})")
+
+    held = ", ".join(lit(t) for t in HELD)
+    return f"""
+    WITH p AS ({side(policy, 'dossiers')}), q AS ({side(portal_policy, 'portal_dossiers')}),
+    m AS (SELECT coalesce(p.code, q.code) AS code, p.code AS code_p, q.code AS code_q,
+                 p.recv AS recv_p, p.due AS due_p, p.res AS res_p, p.status AS status_p,
+                 p.treat AS treat_p, p.cls AS cls_p, q.recv AS recv_q, q.due AS due_q,
+                 q.res AS res_q, q.status AS status_q, q.treat AS treat_q, q.cls AS cls_q
+          FROM p FULL OUTER JOIN q ON p.code = q.code),
+    s AS (SELECT * FROM m WHERE {inside('recv_p', period)} OR {inside('recv_p', window)}
+                             OR {inside('recv_q', period)} OR {inside('recv_q', window)})
+    SELECT *, CASE
+      WHEN code_q IS NULL AND {inside('recv_p', window)} THEN 'province_only'
+      WHEN code_p IS NULL AND {inside('recv_q', period)} THEN 'portal_only'
+      WHEN code_p IS NULL OR code_q IS NULL THEN 'window'
+      WHEN treat_p IN ({held}) AND treat_q = 'finished' THEN 'status'
+      WHEN treat_p IS DISTINCT FROM treat_q AND cls_p <> cls_q THEN 'status'
+      WHEN {day('res_p')} IS DISTINCT FROM {day('res_q')} THEN 'result_date'
+      WHEN {inside('recv_p', period)} <> {inside('recv_q', window)} THEN 'window'
+      WHEN cls_p <> cls_q AND res_q > due_q AND {day('res_q')} = {day('due_q')}
+        THEN 'timestamp'
+      WHEN cls_p <> cls_q THEN 'unexplained'
+      ELSE '' END AS cause
+    FROM s"""
 
 
-def reconcile(ds, portal_path: str | Path, period: Period) -> Reconciliation:
-    """Return the reconciliation of the Dataset `ds` with the portal list for `period`."""
-    import pandas as pd
+def reconcile(ds, portal_path: str | Path, period: Period, policy=None,
+              today: date | None = None) -> Reconciliation:
+    """Return the reconciliation of the Dataset `ds` with the portal's dossier list for
+    `period`. The portal's file is read through the profiles like any export and counted
+    under the portal's policy; every rate of the waterfall is the registry's over one run:
+    the report's own figure first (the same run as `tthc compute`), the portal's last."""
+    from .engine import open_dataset, run
+    from .policy import load_policy
 
-    p = _province_frame(ds)
-    q = _portal_frame(Path(portal_path))
-    w1 = (pd.Timestamp(period.start), pd.Timestamp(period.end) + pd.Timedelta(days=1))
-    cw = calendar_window(period)
-    w2 = (pd.Timestamp(cw[0]), pd.Timestamp(cw[1]) + pd.Timedelta(days=1))
-
-    def inside(s, w):
-        return (s >= w[0]) & (s < w[1])
-
-    p = p[inside(p.recv, w1) | inside(p.recv, w2)]
-    q = q[inside(q.recv, w1) | inside(q.recv, w2)]
-    m = p.merge(q, on="code", how="outer", suffixes=("_p", "_q"), indicator=True)
-    both = m["_merge"] == "both"
-    in_w1 = inside(m.recv_p, w1).fillna(False)
-    in_w2 = inside(m.recv_q.fillna(m.recv_p), w2).fillna(False)
-    fin_p_day, fin_q_day = m.fin_p.dt.normalize(), m.fin_q.dt.normalize()
-    day_ok = (fin_p_day <= m.due_p.dt.normalize()) | m.due_p.isna()
-    time_late = m.fin_q > m.due_q
-    cause = pd.Series("", index=m.index, dtype=object)
-    rules = [
-        ("province_only", (m["_merge"] == "left_only") & in_w2 | (m["_merge"] == "left_only")
-         & in_w1),
-        ("portal_only", m["_merge"] == "right_only"),
-        ("window", both & (in_w1 != in_w2)),
-        ("status", both & m.status_p.isin(PAUSED) & (m.status_q == FINISHED_ON_PORTAL)),
-        ("result_date", both & (m.fin_p.notna() | m.fin_q.notna())
-         & ~(fin_p_day == fin_q_day)),
-        ("timestamp", both & m.fin_q.notna() & day_ok & time_late),
-    ]
-    for name, mask in rules:
-        cause[(cause == "") & mask.fillna(False)] = name
-    # outcomes that still differ without a cause
-    on_p = (m.fin_p.notna()) & day_ok
-    on_q = (m.fin_q.notna()) & ~time_late.fillna(False)
-    cause[(cause == "") & both & (on_p != on_q)] = "unexplained"
-    counts = {k: int((cause == k).sum()) for k in CAUSES}
-
-    # the waterfall: from the province's figures to the portal's, one cause at a time
+    policy = policy or load_policy(None)
+    portal_policy = load_policy(rules()["portal_policy"])
+    today = today or date.today()
+    window = calendar_period(period)
+    q = open_dataset(Path(portal_path), optional=PORTAL_OPTIONAL)
+    try:
+        portal_arrow = q.con.sql("SELECT * FROM dossiers").to_arrow_table()  # noqa: F841
+        q_present = q.present
+    finally:
+        q.close()
+    # one connection holds both relations, so that they can be joined (DuckDB reads the
+    # local Arrow table by its name)
+    ds.con.execute("CREATE OR REPLACE TEMP TABLE portal_rows AS SELECT * FROM portal_arrow")
+    portal = ds.variant("portal_dossiers", "SELECT * FROM portal_rows", q_present)
+    both = ds.present | q_present
+    labels = causes(policy)
+    ds.con.execute("CREATE OR REPLACE TEMP TABLE rec_causes AS "
+                   + _cause_sql(policy, portal_policy, period, window, today))
+    counts = dict.fromkeys(labels, 0) | dict(ds.con.execute(
+        "SELECT cause, count(*) FROM rec_causes WHERE cause <> '' GROUP BY cause").fetchall())
+    member = ds.variant("rec_member", "SELECT * FROM dossiers WHERE ma_ho_so IN (SELECT "
+                        "ma_ho_so FROM portal_rows) UNION ALL BY NAME SELECT * FROM portal_rows "
+                        "WHERE ma_ho_so NOT IN (SELECT ma_ho_so FROM dossiers)", both)
+    status = ds.variant("rec_status", "SELECT * FROM rec_member WHERE ma_ho_so NOT IN (SELECT "
+                        "code FROM rec_causes WHERE cause = 'status') UNION ALL BY NAME SELECT * "
+                        "FROM portal_rows WHERE ma_ho_so IN (SELECT code FROM rec_causes WHERE "
+                        "cause = 'status')", both)
+    names = rules()["steps"]
     steps = []
-    base = m[m["_merge"] != "right_only"].copy()
-    s0 = base[inside(base.recv_p, w1)]
-    steps.append(Step("Hệ thống của tỉnh (kỳ báo cáo, so theo ngày)",
-                      *_rates(s0, "fin_p", "due_p", s0.fin_p.notna(), False,
-                              "online_p")))
-    s1 = base[inside(base.recv_p, w2)]
-    steps.append(Step(CAUSES["window"], *_rates(s1, "fin_p", "due_p",
-                                                s1.fin_p.notna(), False, "online_p")))
-    s2 = m[(m["_merge"] != "left_only") & inside(m.recv_q, w2)].copy()
-    s2["recv_x"] = s2.recv_p.fillna(s2.recv_q)
-    s2["fin_x"] = s2.fin_p.where(s2["_merge"] == "both", s2.fin_q)
-    s2["due_x"] = s2.due_p.fillna(s2.due_q)
-    s2["online_x"] = s2.online_p.where(s2["_merge"] == "both", s2.online_q)
-    steps.append(Step(CAUSES["province_only"] + " / " + CAUSES["portal_only"],
-                      *_rates(s2, "fin_x", "due_x", s2.fin_x.notna(), False,
-                              "online_x")))
-    paused = s2.status_p.isin(PAUSED) & (s2.status_q == FINISHED_ON_PORTAL)
-    s2.loc[paused, "fin_x"] = s2.loc[paused, "fin_q"]
-    steps.append(Step(CAUSES["status"], *_rates(s2, "fin_x", "due_x",
-                                               s2.fin_x.notna(), False, "online_x")))
-    s2["fin_x"] = s2.fin_q
-    steps.append(Step(CAUSES["result_date"], *_rates(s2, "fin_x", "due_x",
-                                                    s2.fin_x.notna(), False, "online_x")))
-    steps.append(Step(CAUSES["timestamp"], *_rates(s2, "fin_x", "due_x",
-                                                  s2.fin_x.notna(), True, "online_x")))
-    portal = s2
-    steps.append(Step("Cổng DVCQG", *_rates(portal, "fin_q", "due_q",
-                                           portal.fin_q.notna(), True, "online_q")))
-    differing = m.loc[cause != "", ["code", "recv_p", "due_p", "fin_p", "status_p", "recv_q",
-                                    "due_q", "fin_q", "status_q"]].copy()
-    differing.insert(1, "cause", cause[cause != ""].map(CAUSES))
-    return Reconciliation(period, cw, counts, steps, differing.sort_values(["cause", "code"]))
+    for key, data, pol, p in (("province", ds, policy, period), ("window", ds, policy, window),
+                              ("membership", member, policy, window),
+                              ("status", status, policy, window),
+                              ("result_date", portal, policy, window),
+                              ("portal", portal, portal_policy, window)):
+        n = run(data, pol, p, today).results.indicators
+        steps.append(Step(names[key], n["on_time_rate"], n["online_rate"]))
+    order = " ".join(f"WHEN {lit(k)} THEN {i}" for i, k in enumerate(labels))
+    differing = ds.con.execute(
+        "SELECT code, cause, recv_p, due_p, res_p, status_p, recv_q, due_q, res_q, status_q "
+        f"FROM rec_causes WHERE cause <> '' ORDER BY CASE cause {order} END, code").df()
+    differing["cause"] = differing["cause"].map(labels)
+    return Reconciliation(period, (window.start, window.end), counts, steps, differing, labels)
 
 
 DIFF_HEADERS = ("Mã hồ sơ", "Nguyên nhân", "Tiếp nhận (tỉnh)", "Hẹn trả (tỉnh)",
@@ -311,8 +276,11 @@ def portal_shape(path: Path) -> str:
             headers = [str(h) for h in read(con, Path(path)).headers]
         finally:
             con.close()
-    keys = {fold(h).replace("_", " ") for h in headers}
-    return "list" if keys & set(PORTAL_HEADERS["code"]) else "counts"
+    from .profiles import builtin_profiles, resolve
+
+    headers = [str(h) for h in headers]
+    listed = any(C.ma_ho_so in resolve(headers, p).columns for p in builtin_profiles().values())
+    return "list" if listed else "counts"
 
 
 @dataclass
@@ -320,7 +288,7 @@ class CountRow:
     key: str
     province: dict  # the report's period and counting policy
     calendar: dict  # the portal's calendar window
-    paused: dict  # the window, with paused dossiers (5/6/8) counted finished as the portal
+    paused: dict  # the window, with waiting or paused dossiers counted finished as the portal
     portal: dict
 
     @staticmethod
@@ -374,19 +342,15 @@ def reconcile_counts(ds, portal_path: Path, period: Period, policy, today: date 
     """Return, per unit (or procedure) of the portal's statistics, the province's counts in
     the report's period, in the portal's calendar window, with paused dossiers counted
     finished as the portal does, and the portal's own; the last row is the total."""
-    from .engine import classify_sql
-    from .periods import Period as P
-
     key_kind, portal = _portal_counts(Path(portal_path))
     today = today or date.today()
-    cw = calendar_window(period)
-    window = P(period.code, cw[0], cw[1], period.label_vi)
+    window = calendar_period(period)
     outcomes = ("early", "on_time", "late", "pending_in_time", "pending_overdue")
 
     def counts(p: Period, paused_done: bool) -> dict[str, dict[str, int]]:
         outcome = "outcome"
         if paused_done:
-            outcome = (f"CASE WHEN status IN ({', '.join(repr(s) for s in PAUSED)}) AND outcome "
+            outcome = (f"CASE WHEN treat IN ({', '.join(lit(t) for t in HELD)}) AND outcome "
                        "LIKE 'pending%' THEN 'on_time' ELSE outcome END")
         sql = (f"SELECT {key_kind} AS k, {outcome} AS o, channel_group = 'online' AS online, "
                f"count(*) FROM ({classify_sql(policy, p, today)}) WHERE reason = '' "

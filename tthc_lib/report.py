@@ -117,7 +117,7 @@ class Report:
         `portal:`), or "" without one."""
         if self.spec.portal is None:
             return ""
-        from .reconcile import CAUSES, CountRow, portal_shape, reconcile, reconcile_counts
+        from .reconcile import CountRow, portal_shape, reconcile, reconcile_counts
 
         if portal_shape(self.spec.portal) == "counts":
             rows = reconcile_counts(self.dataset, self.spec.portal, self.spec.period,
@@ -125,9 +125,9 @@ class Report:
             return render("s_reconcile_counts.html.j2", **self._ctx(
                 rows=rows, rate=CountRow.rate, portal_name=self.spec.portal.name,
                 period=self.spec.period))
-        rec = reconcile(self.dataset, self.spec.portal, self.spec.period)
+        rec = reconcile(self.dataset, self.spec.portal, self.spec.period, self.run.policy)
         return render("s_reconcile.html.j2", **self._ctx(
-            rec=rec, causes=CAUSES, portal_name=self.spec.portal.name,
+            rec=rec, causes=rec.causes, portal_name=self.spec.portal.name,
             total=sum(rec.counts.values())))
 
     def trend(self, outputs: str | Path | None = None):

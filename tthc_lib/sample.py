@@ -552,7 +552,6 @@ def write_messy(profile: Profile, path: Path) -> Path:
     return path
 
 
-PAUSED_LABELS = ("Yêu cầu bổ sung giấy tờ", "Dừng xử lý", "Yêu cầu thực hiện nghĩa vụ tài chính")
 PORTAL_SUFFIX = "-cong-dvcqg"
 
 
@@ -565,8 +564,15 @@ def write_portal(profile: Profile, path: Path) -> Path:
     rng = np.random.default_rng(profile.seed + 766)
     fin = pd.to_datetime(df["Ngày có kết quả"], format="%d/%m/%Y %H:%M", errors="coerce")
     recv = pd.to_datetime(df["Ngày tiếp nhận"], format="%d/%m/%Y %H:%M", errors="coerce")
-    status = np.where(fin.notna(), "10", "4")
-    paused = df["Trạng thái"].isin(PAUSED_LABELS).to_numpy()
+    from .policy import load_policy
+    from .profiles import vocabulary
+
+    labels = vocabulary().status_labels  # the national code list, from the rules
+    code_of = {label: code for code, label in labels.items()}
+    held = [labels[c] for c, t in load_policy("tt01").statuses.items() if t == "on_hold"]
+    status = df["Trạng thái"].map(code_of).fillna(pd.Series(np.where(fin.notna(), "10", "4"),
+                                                            index=df.index)).to_numpy()
+    paused = df["Trạng thái"].isin(held).to_numpy()
     status[paused] = "9"
     fin = fin.where(~paused, recv + pd.Timedelta(days=7))
     later = (fin.notna() & (rng.random(len(df)) < 0.005)).to_numpy()
