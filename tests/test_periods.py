@@ -52,3 +52,21 @@ def test_weeks_cover_the_period_from_mondays():
 ])
 def test_vietnamese_period_spellings(text, code):
     assert parse_period(text).code == code
+
+
+def test_a_period_owns_its_arithmetic():
+    from tthc_lib.periods import parse_period as p
+
+    q3 = p("2023-Q3")
+    assert (q3.kind, q3.year, q3.number, q3.roman) == ("quarter", 2023, 3, "III")
+    assert q3.previous().code == "2023-Q2" and q3.last_year().code == "2022-Q3"
+    assert p("2023-Q1").previous().code == "2022-Q4" and p("2023-H1").previous().code == "2022-H2"
+    assert p("2023").previous().code == "2022" and p("2023-H2").last_year().code == "2022-H2"
+    cal = q3.calendar()
+    assert (cal.start.isoformat(), cal.end.isoformat()) == ("2023-07-01", "2023-09-30")
+    q4 = p("2023-Q4").calendar()
+    assert (q4.start.isoformat(), q4.end.isoformat()) == ("2023-10-01", "2023-12-31")
+    h2 = p("2023-H2").calendar()
+    assert (h2.start.isoformat(), h2.end.isoformat()) == ("2023-07-01", "2023-12-31")
+    days = p("2023-07-01..2023-07-31")
+    assert days.kind == "range" and days.previous() is None and days.calendar() == days

@@ -119,3 +119,21 @@ def test_a_yaml_syntax_error_names_line_column_and_the_usual_cause_in_vietnamese
     message = str(err.value)
     assert where in message and cause in message, message
     assert not any(w in message for w in ("mapping values", "while scanning", "expected"))
+
+
+def test_today_is_the_report_date_for_every_figure(tmp_path):
+    """A result dated after the report's date is "in the future" for the report, its
+    presets and the drill-downs alike (not the day the report happens to be made)."""
+    from tthc_lib.explore import Explore
+    from tthc_lib.report import build_report
+
+    write_csv(tmp_path / "hs.csv", [dossier("A", "2023-07-01", "2023-07-05", "2023-07-04"),
+                                    dossier("B", "2023-07-01", "2023-07-12", "2023-07-10")])
+    p = tmp_path / "p.yaml"
+    p.write_text(GOOD + "report_date: 2023-07-06\n", encoding="utf-8")
+    rep = build_report(p)
+    assert rep.today.isoformat() == "2023-07-06" and rep.run.excluded == {"date_in_future": 1}
+    assert all(x.get("received_total") == 1 for x in rep.presets if "error" not in x)
+    assert Explore(p).results.indicators["received_total"] == 1
+    p.write_text(GOOD, encoding="utf-8")
+    assert build_report(p).run.excluded == {}

@@ -15,3 +15,17 @@ ATTRIBUTES = (SERVICE, POSTAL, DIGITISED, PAID_ONLINE, GROUP)
 
 OUTCOMES = ("early", "on_time", "late", "pending_in_time", "pending_overdue", "pending_waiting",
             "withdrawn")
+
+YES_NO = ("yes", "no")
+# Every value the engine gives each dimension (engine.classify_sql and the canonical table);
+# a registry filter naming any other value is refused when the registry is built.
+VALUES = {
+    INTAKE: ("new", "carried"),
+    OUTCOME: OUTCOMES,
+    CHANNEL_GROUP: ("online", "offline", "unknown"),
+    SERVICE: ("full", "partial", "info", "unknown"),
+    POSTAL: YES_NO,
+    DIGITISED: YES_NO,
+    PAID_ONLINE: YES_NO,
+    GROUP: YES_NO,
+}

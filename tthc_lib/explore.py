@@ -70,7 +70,8 @@ class Explore:
         self.spec = spec = load_spec(user_path(params_path))
         table = load(spec.data, sheet=spec.sheet, catalog=load_catalog(spec.catalog),
                      profile=load_profile(spec.profile) if spec.profile else None)
-        self.classified = classify(table, spec.period, policy=load_policy(spec.policy))
+        self.classified = classify(table, spec.period, spec.report_date,
+                                   policy=load_policy(spec.policy))
         self.results = self.classified.run.results
         self._con = table.dataset.con
         self._end = spec.period.end.isoformat()

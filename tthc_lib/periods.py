@@ -44,6 +44,58 @@ class Period:
     def as_dict(self) -> dict[str, str]:
         return {"start": self.start.isoformat(), "end": self.end.isoformat()}
 
+    @property
+    def kind(self) -> str:
+        """"quarter", "half", "year" or "range" (a range of days)."""
+        for kind, rx in (("quarter", _QUARTER), ("half", _HALF), ("year", _YEAR)):
+            if rx.match(self.code):
+                return kind
+        return "range"
+
+    @property
+    def year(self) -> int:
+        """The year the period is named after (2023 for 2023-Q3, whose days start in June)."""
+        return int(self.code[:4]) if self.kind != "range" else self.end.year
+
+    @property
+    def number(self) -> int | None:
+        """The quarter (1–4) or half (1–2) within its year; None for a year or a range."""
+        return int(self.code[-1]) if self.kind in ("quarter", "half") else None
+
+    @property
+    def roman(self) -> str | None:
+        """The quarter in Roman numerals, as the reports write it (III for 2023-Q3)."""
+        return ROMAN[self.number] if self.kind == "quarter" else None
+
+    def previous(self) -> Period | None:
+        """The period of the same kind just before (2023-Q2 for 2023-Q3; 2022-H2 for
+        2023-H1); None for a range of days."""
+        if self.kind == "range":
+            return None
+        if self.kind == "year":
+            return _parse(str(self.year - 1))
+        n, last = self.number, 4 if self.kind == "quarter" else 2
+        tag = "Q" if self.kind == "quarter" else "H"
+        return _parse(f"{self.year}-{tag}{n - 1}" if n > 1 else f"{self.year - 1}-{tag}{last}")
+
+    def last_year(self) -> Period | None:
+        """The same period a year earlier (2022-Q3 for 2023-Q3); None for a range."""
+        return None if self.kind == "range" else _parse(f"{self.year - 1}{self.code[4:]}")
+
+    def calendar(self) -> Period:
+        """The same period in calendar months, as the national portal counts it
+        (2023-Q3: 1/7–30/9/2023); a range of days is its own calendar window."""
+        y, n = self.year, self.number
+        if self.kind == "quarter":
+            start, after = date(y, 3 * n - 2, 1), date(y + (n == 4), (3 * n) % 12 + 1, 1)
+        elif self.kind == "half":
+            start, after = date(y, 6 * n - 5, 1), date(y + (n == 2), 7 if n == 1 else 1, 1)
+        elif self.kind == "year":
+            start, after = date(y, 1, 1), date(y + 1, 1, 1)
+        else:
+            return self
+        return Period(self.code, start, after - timedelta(days=1), self.label_vi)
+
 
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.I)
 _HALF = re.compile(r"^(\d{4})-H([12])$", re.I)

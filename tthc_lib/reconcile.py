@@ -15,7 +15,7 @@ over one variant (window, set of dossiers, records, policy).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -52,26 +52,8 @@ HELD = ("on_hold", "waiting")  # treatments of a dossier waiting on the applican
 
 def calendar_window(period: Period) -> tuple[date, date]:
     """Return the portal's window for the period: calendar months (2023-Q3 → 1/7–30/9)."""
-    code = period.code
-    year = int(code[:4]) if code[:4].isdigit() else None
-    if year is None or ".." in code:
-        return period.start, period.end
-    if "-Q" in code:
-        q = int(code[-1])
-        start = date(year, 3 * q - 2, 1)
-        end = date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1)
-    elif "-H" in code:
-        h = int(code[-1])
-        start, end = date(year, 1 if h == 1 else 7, 1), date(year + (h == 2), 7 if h == 1 else 1, 1)
-    else:
-        start, end = date(year, 1, 1), date(year + 1, 1, 1)
-    return start, end - timedelta(days=1)
-
-
-def calendar_period(period: Period) -> Period:
-    """Return the period the portal counts: the same code over its calendar window."""
-    start, end = calendar_window(period)
-    return Period(period.code, start, end, period.label_vi)
+    window = period.calendar()
+    return window.start, window.end
 
 
 def _columns(headers, table: dict[str, tuple[str, ...]]) -> dict[str, int]:
@@ -166,7 +148,7 @@ def reconcile(ds, portal_path: str | Path, period: Period, policy=None,
     policy = policy or load_policy(None)
     portal_policy = load_policy(rules()["portal_policy"])
     today = today or date.today()
-    window = calendar_period(period)
+    window = period.calendar()
     q = open_dataset(Path(portal_path), optional=PORTAL_OPTIONAL)
     try:
         portal_arrow = q.con.sql("SELECT * FROM dossiers").to_arrow_table()  # noqa: F841
@@ -344,7 +326,7 @@ def reconcile_counts(ds, portal_path: Path, period: Period, policy, today: date 
     finished as the portal does, and the portal's own; the last row is the total."""
     key_kind, portal = _portal_counts(Path(portal_path))
     today = today or date.today()
-    window = calendar_period(period)
+    window = period.calendar()
     outcomes = ("early", "on_time", "late", "pending_in_time", "pending_overdue")
 
     def counts(p: Period, paused_done: bool) -> dict[str, dict[str, int]]:

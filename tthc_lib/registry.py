@@ -20,6 +20,7 @@ from .dims import (
     PAID_ONLINE,
     POSTAL,
     SERVICE,
+    VALUES,
 )
 
 Kind = Literal["count", "ratio"]
@@ -47,6 +48,10 @@ class Indicator:
 def count(id, label_vi, column, form="II.06", **where) -> Indicator:
     """Return a count indicator over the dossiers matching `where` (column: allowed values)."""
     frozen = {k: (v,) if isinstance(v, str) else tuple(v) for k, v in where.items()}
+    for dim, allowed in frozen.items():  # a typo ("ontime") must fail here, never count 0
+        if dim not in VALUES or not set(allowed) <= set(VALUES[dim]):
+            raise ValueError(f"indicator {id!r}: {dim}={allowed!r} is not a declared value "
+                             f"(dims.VALUES: {dim} ∈ {VALUES.get(dim)})")
     return Indicator(id, label_vi, form, column, "hồ sơ", "count", MappingProxyType(frozen))
 
 

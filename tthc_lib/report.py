@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import markupsafe
@@ -66,6 +66,12 @@ class Report:
     previous: Results | None = None
     presets: list[dict] = field(default_factory=list)  # headline figures under every preset
 
+    @property
+    def today(self) -> date:
+        """The report's date: what "today" means for every figure (dates after it are in
+        the future) and the date the document bears."""
+        return self.spec.report_date or self.generated_at.date()
+
     # ------------------------------------------------------------------ helpers
     def _ctx(self, **extra) -> dict:
         p = self.spec.period
@@ -83,7 +89,7 @@ class Report:
 
     # ------------------------------------------------------------------ HTML parts
     def title_html(self) -> str:
-        g = self.spec.report_date or self.generated_at.date()
+        g = self.today
         return render("title.html.j2", **self._ctx(
             scope_phrase=self.spec.unit.title_phrase, place=self.spec.unit.place,
             number=self.spec.number, short_org=_number_suffix(self.spec.unit.name),
@@ -121,11 +127,12 @@ class Report:
 
         if portal_shape(self.spec.portal) == "counts":
             rows = reconcile_counts(self.dataset, self.spec.portal, self.spec.period,
-                                    self.run.policy)
+                                    self.run.policy, self.today)
             return render("s_reconcile_counts.html.j2", **self._ctx(
                 rows=rows, rate=CountRow.rate, portal_name=self.spec.portal.name,
                 period=self.spec.period))
-        rec = reconcile(self.dataset, self.spec.portal, self.spec.period, self.run.policy)
+        rec = reconcile(self.dataset, self.spec.portal, self.spec.period, self.run.policy,
+                        self.today)
         return render("s_reconcile.html.j2", **self._ctx(
             rec=rec, causes=rec.causes, portal_name=self.spec.portal.name,
             total=sum(rec.counts.values())))
@@ -417,11 +424,11 @@ def _number_suffix(org: str) -> str:
                    if w[:1].isalpha() and fold(w) not in ("va", "cua")) or "UBND"
 
 
-def _window(ds: Dataset, r: Run, spec: ReportSpec) -> dict:
+def _window(ds: Dataset, r: Run, spec: ReportSpec, today: date) -> dict:
     start, end = spec.interconnected_window
     groups = r.groups.indicators
     return {"start": fmt.day(start), "end": fmt.day(end),
-            "count": window_count(ds, r.policy, spec.period, start, end),
+            "count": window_count(ds, r.policy, spec.period, start, end, today),
             "resolved": groups["resolved_total"], "late": groups["resolved_late"]}
 
 
@@ -435,12 +442,12 @@ ONLINE_ITEMS = (("online_rate", "tỷ lệ hồ sơ trực tuyến"),
 HEADLINE = ("received_total", "resolved_total", "on_time_rate", "pending_overdue")
 
 
-def _presets(ds: Dataset, spec: ReportSpec, used: Run) -> list[dict]:
+def _presets(ds: Dataset, spec: ReportSpec, used: Run, today: date) -> list[dict]:
     """Return the headline figures under every shipped policy, the one used first."""
     out = []
     for name, policy in builtin_policies().items():
         try:
-            r = used if name == used.policy.name else run(ds, policy, spec.period)
+            r = used if name == used.policy.name else run(ds, policy, spec.period, today)
         except InputError as exc:  # e.g. rows without a receipt date, which tt01 skips
             first = str(exc).splitlines()
             out.append({"name": name, "label": policy.label, "used": False,
@@ -463,18 +470,20 @@ def build_report(params_path, strict: bool = False, now: datetime | None = None)
     """Return the Report for a params YAML. With `strict`, failed checks and rows with data
     errors raise InputError instead of being listed in the report."""
     spec = load_spec(user_path(params_path))
+    now = now or datetime.now()
+    today = spec.report_date or now.date()  # "in the future" means after the report's date
     ds = open_spec_data(spec)
     policy = load_policy(spec.policy)
-    r = run(ds, policy, spec.period)
+    r = run(ds, policy, spec.period, today)
     results = r.results
     own = r.own if spec.unit.kind == "department" else None
-    window = _window(ds, r, spec) if spec.interconnected_window else None
+    window = _window(ds, r, spec, today) if spec.interconnected_window else None
     previous = None
     if spec.previous:
         data, period, sheet = spec.previous
         prev_ds = open_spec_data(spec, data, sheet)
         try:
-            previous = run(prev_ds, policy, period).results
+            previous = run(prev_ds, policy, period, today).results
         finally:
             prev_ds.close()
     extra = {"interconnected_window_total": (window["count"], "hồ sơ nhóm liên thông tiếp nhận "
@@ -487,6 +496,6 @@ def build_report(params_path, strict: bool = False, now: datetime | None = None)
         if problems:
             raise InputError("Chế độ --strict: kiểm tra số liệu không đạt:\n"
                              + "\n".join(f"  - {m}" for m in problems))
-    return Report(spec, ds, r, results, ids, typed, now or datetime.now(),
+    return Report(spec, ds, r, results, ids, typed, now,
                   figures=checks.figure_values(spec.figures), own=own, window=window,
-                  previous=previous, presets=_presets(ds, spec, r))
+                  previous=previous, presets=_presets(ds, spec, r, today))

@@ -399,10 +399,14 @@ def _stamp(days: np.ndarray, minutes: np.ndarray) -> pd.Series:
     return ts.strftime("%d/%m/%Y %H:%M").where(~pd.isna(days), "")
 
 
-STATUS = {1: "Mới đăng ký", 2: "Được tiếp nhận", 3: "Không được tiếp nhận", 4: "Đang xử lý",
-          5: "Yêu cầu bổ sung giấy tờ", 6: "Yêu cầu thực hiện nghĩa vụ tài chính",
-          7: "Công dân yêu cầu rút hồ sơ", 8: "Dừng xử lý", 9: "Đã xử lý xong",
-          10: "Đã trả kết quả"}
+def _status_labels() -> dict[int, str]:
+    """The national status code list (1–10 → label), as the rules declare it."""
+    from .profiles import vocabulary
+
+    return {int(code): label for code, label in vocabulary().status_labels.items()}
+
+
+STATUS = _status_labels()
 
 
 def _statuses(df: pd.DataFrame, rng) -> np.ndarray:

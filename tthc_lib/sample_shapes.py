@@ -22,18 +22,14 @@ import pandas as pd
 import yaml
 
 from .paths import atomic_output
-from .sample import Profile, generate, synthetic_profile
+from .sample import STATUS, Profile, generate, synthetic_profile
 
-STATUS_CODE = {"Mới đăng ký": 1, "Được tiếp nhận": 2, "Không được tiếp nhận": 3, "Đang xử lý": 4,
-               "Yêu cầu bổ sung giấy tờ": 5, "Yêu cầu thực hiện nghĩa vụ tài chính": 6,
-               "Công dân yêu cầu rút hồ sơ": 7, "Dừng xử lý": 8, "Đã xử lý xong": 9,
-               "Đã trả kết quả": 10}
+STATUS_CODE = {label: code for code, label in STATUS.items()}  # from the rules' vocabulary
 CHANNEL_CODE = {"Trực tiếp": "1", "Trực tuyến": "2", "Dịch vụ bưu chính": "3"}
 SERVICE_CODE = {"Toàn trình": "4", "Một phần": "3", "Cung cấp thông tin": "2"}
 LEVEL_IGATE = {"Cấp tỉnh": "Sở, ban, ngành", "Cấp huyện": "Quận/ Huyện", "Cấp xã": "Xã/ Phường"}
-STATUS_IGATE = {"Đang xử lý": "Đang giải quyết", "Yêu cầu bổ sung giấy tờ": "Chờ bổ sung",
-                "Dừng xử lý": "Tạm dừng", "Công dân yêu cầu rút hồ sơ": "Đã rút",
-                "Đã xử lý xong": "Có kết quả", "Không được tiếp nhận": "Từ chối tiếp nhận"}
+STATUS_IGATE = {STATUS[4]: "Đang giải quyết", STATUS[5]: "Chờ bổ sung", STATUS[8]: "Tạm dừng",
+                STATUS[7]: "Đã rút", STATUS[9]: "Có kết quả", STATUS[3]: "Từ chối tiếp nhận"}
 
 
 @dataclass(frozen=True)
@@ -69,7 +65,7 @@ def _handover(df: pd.DataFrame, rng) -> pd.Series:
     done = _dates(df["Ngày có kết quả"])
     later = pd.to_timedelta(rng.integers(0, 4, len(df)), unit="D") + \
         pd.to_timedelta(rng.integers(0, 120, len(df)), unit="m")
-    return (done + later).where(df["Trạng thái"].eq("Đã trả kết quả") & done.notna())
+    return (done + later).where(df["Trạng thái"].eq(STATUS[10]) & done.notna())
 
 
 def _submitted(df: pd.DataFrame, rng) -> pd.Series:

@@ -87,8 +87,8 @@ COLUMNS: tuple[Column, ...] = (
     Column(C.ngay_tu_choi, "Ngày từ chối", Kind.DATE, False, DATE_EXPECTED),
     Column(C.ngay_yeu_cau_bo_sung, "Ngày yêu cầu bổ sung", Kind.DATE, False, DATE_EXPECTED),
     Column(C.trang_thai, "Trạng thái", Kind.STATUS, False,
-           "một trạng thái hồ sơ (mã 1–10 của Cổng DVC quốc gia hoặc tên như 'Đang xử lý', "
-           "'Đã trả kết quả')"),
+           "một trạng thái hồ sơ (mã 1–10 của Cổng DVC quốc gia, hoặc tên trạng thái như "
+           "danh mục trạng thái trong rules/vocab.yaml)"),
     Column(C.muc_do_dvc, "Mức độ DVC", Kind.SERVICE),
     Column(C.tra_kq_buu_chinh, "Trả kết quả qua bưu chính", Kind.FLAG, False,
            "có/không (1/0, x hoặc để trống)"),

@@ -9,12 +9,12 @@ compared: with the previous period and with the same period a year earlier.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
 from .compute import Results
+from .periods import PeriodError, parse_period
 
 HEADLINE = ("received_total", "resolved_total", "resolved_late", "pending_overdue",
             "on_time_rate", "online_rate")
@@ -22,10 +22,12 @@ MAX_PERIODS = 8
 
 
 def _kind(code: str) -> str | None:
-    for kind, pattern in (("Q", r"\d{4}-Q[1-4]"), ("H", r"\d{4}-H[12]"), ("Y", r"\d{4}")):
-        if re.fullmatch(pattern, code):
-            return kind
-    return None
+    """The kind of a period code (quarter, half, year), None for a range or junk."""
+    try:
+        kind = parse_period(code).kind
+    except PeriodError:
+        return None
+    return None if kind == "range" else kind
 
 
 @dataclass
@@ -98,10 +100,11 @@ class Trend:
     @property
     def last_year(self) -> Point | None:
         """The same period a year earlier (2022-Q3 for 2023-Q3)."""
-        code = self.current.code
-        year = int(code[:4]) - 1
-        want = f"{year}{code[4:]}"
-        return next((p for p in self.points[:-1] if p.code == want), None)
+        try:
+            want = parse_period(self.current.code).last_year()
+        except PeriodError:
+            return None
+        return next((p for p in self.points[:-1] if want and p.code == want.code), None)
 
     def change(self, other: Point | None, key: str) -> float | None:
         """This period's value minus the other period's (None when either is missing)."""
