@@ -111,6 +111,8 @@ def test_document_params_number_date_signer_and_annex(params):
     ("unit: {slug: x\nperiod: 2023\n", "dòng 2", "ngoặc nhọn"),
     ("text:\n  intro: \"abc\n", "dòng 3", "ngoặc kép đóng"),
     ("unit:\n  slug: x\n name: y\n", "dòng 3, cột 2", "thụt lề"),
+    ("unit: {slug: x}\ntext:\n  intro: \"chưa đóng\n  results: a\nperiod: 2023\nfigures: "
+     "{\"a\": 1}\n", "dòng 6", "dấu ngoặc kép mở ở dòng 3 chưa đóng"),
 ])
 def test_a_yaml_syntax_error_names_line_column_and_the_usual_cause_in_vietnamese(
         params, text, where, cause):

@@ -302,7 +302,8 @@ def test_a_params_file_of_another_workspace_says_cd_or_dash_c(tmp_path, monkeypa
     monkeypatch.chdir(tmp_path)
     with pytest.raises(InputError) as err:
         load_spec("ws/params/d/2023-Q3.yaml")
-    assert "`cd ws`" in str(err.value) and "`-C ws`" in str(err.value)
+    assert "`cd ws` rồi `tthc report params/d/2023-Q3.yaml`" in str(err.value)
+    assert "`tthc -C ws report params/d/2023-Q3.yaml`" in str(err.value)
     assert "tthc sample" not in str(err.value)
 
 
@@ -330,3 +331,14 @@ def test_init_in_a_folder_with_params_adds_no_example_unit(tmp_path):
     (ws / "params" / "vi-du" / "2023-Q3.yaml").unlink()
     init(ws, say=lambda _m: None)
     assert not (ws / "params" / "vi-du" / "2023-Q3.yaml").exists()
+
+
+def test_the_command_line_in_a_subfolder_takes_paths_from_the_workspace(tmp_path, monkeypatch,
+                                                                       capsys):
+    ws = _tiny_workspace(tmp_path)
+    monkeypatch.chdir(ws / "notebooks")
+    assert main(["compute", "data/hs.csv", "-p", "2023-Q3", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["indicators"]["received_total"] == 1
+    assert main(["score", "data/hs.csv", "-p", "2023-Q3", "--params",
+                 "params/d/2023-Q3.yaml", "--json"]) == 0
+    assert main(["compute", "data/khong-co.csv", "-p", "2023-Q3"]) == 2  # still refused

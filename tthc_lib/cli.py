@@ -494,6 +494,7 @@ def main(argv: list[str] | None = None) -> int:
     install()
     try:
         _enter(args.workspace)
+        _from_workspace(args)
         return args.func(args)
     except (InputError, PeriodError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
@@ -520,6 +521,18 @@ def _enter(folder: str | None) -> None:
         raise InputError(f"--workspace: '{folder}' không phải một thư mục. Tạo bằng "
                          f"`tthc init {folder}`.")
     os.chdir(folder)
+
+
+def _from_workspace(args) -> None:
+    """Take a file argument that is not in the current folder from the workspace above it
+    (`tthc report params/x/2023-Q3.yaml` from notebooks/ or data/), as the notebooks do."""
+    from .paths import user_path
+
+    for name in ("params", "data", "portal", "notebook", "catalog", "profile", "policy"):
+        value = getattr(args, name, None)
+        if isinstance(value, str) and value and not Path(value).exists() \
+                and user_path(value).exists():
+            setattr(args, name, str(user_path(value)))
 
 
 def _stopped(exc: KeyboardInterrupt) -> int:

@@ -97,17 +97,27 @@ def _yaml_causes() -> tuple[tuple[str, str], ...]:
     return tuple((c["match"], c["vi"]) for c in yaml.safe_load(path.read_text("utf-8")))
 
 
-def yaml_problem(exc) -> str:
+def yaml_problem(exc, text: str | None = None) -> str:
     """Return a YAML syntax error as the user should read it: the line and column, and in
     Vietnamese the usual cause and the fix (from rules/yaml_errors.yaml), never PyYAML's
     English alone. The file's text is never quoted (it may hold personal data)."""
     mark = getattr(exc, "problem_mark", None)
     where = f"dòng {mark.line + 1}, cột {mark.column + 1}: " if mark is not None else ""
-    text = " ".join(str(getattr(exc, k, "") or "") for k in ("context", "problem"))
+    context = " ".join(str(getattr(exc, k, "") or "") for k in ("context", "problem"))
     if problem := getattr(exc, "problem", None):
         if not problem.isascii():  # our own Vietnamese problem (the aliases refused)
             return where + problem
-    for match, vi in _yaml_causes():
-        if match in text:
-            return where + vi
-    return where + f"cú pháp YAML không đúng ({getattr(exc, 'problem', None) or 'không rõ'})."
+    said = next((vi for match, vi in _yaml_causes() if match in context), None)
+    said = said or f"cú pháp YAML không đúng ({getattr(exc, 'problem', None) or 'không rõ'})."
+    opened = _unclosed_quote(text, mark.line) if text and mark is not None else None
+    if opened is not None and opened < mark.line:  # the error shows far below its cause
+        said += f" Có thể do dấu ngoặc kép mở ở dòng {opened + 1} chưa đóng."
+    return where + said
+
+
+def _unclosed_quote(text: str, upto: int) -> int | None:
+    """Return the first line (0-based, up to `upto`) with an odd number of double quotes."""
+    for i, line in enumerate(text.splitlines()[: upto + 1]):
+        if (line.count('"') - line.count('\\"')) % 2:
+            return i
+    return None

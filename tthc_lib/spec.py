@@ -152,9 +152,9 @@ def _missing_data_hint(path: Path, value: str) -> str:
 
     own = find_workspace(path.resolve().parent)
     if own is not None and own != workspace().resolve():
-        rel = os.path.relpath(own)
-        return (f"Tệp tham số thuộc thư mục làm việc '{rel}': chạy lệnh từ đó (`cd {rel}`) "
-                f"hoặc thêm `-C {rel}`.")
+        rel, inside = os.path.relpath(own), path.resolve().relative_to(own)
+        return (f"Tệp tham số thuộc thư mục làm việc '{rel}': chạy lệnh từ đó (`cd {rel}` rồi "
+                f"`tthc report {inside}`), hoặc `tthc -C {rel} report {inside}`.")
     if "samples" in Path(value).parts:
         return "Chạy `tthc sample` để tạo dữ liệu mẫu, hoặc sửa đường dẫn."
     return "Sửa đường dẫn `data:` (tính từ thư mục của tệp tham số hoặc thư mục làm việc)."
@@ -219,11 +219,12 @@ def figure_value(key: str, value, percent: bool):
 def read_params(path: Path) -> dict:
     """Return a params file's top-level table as YAML reads it (no aliases), or raise
     InputError naming the file."""
+    text = params_text(path)
     try:
-        raw = yaml.load(params_text(path), Loader=NoAliasLoader) or {}
+        raw = yaml.load(text, Loader=NoAliasLoader) or {}
     except yaml.YAMLError as exc:
         raise InputError(f"Tệp tham số '{path}' không phải YAML hợp lệ: "
-                         f"{yaml_problem(exc)}") from None
+                         f"{yaml_problem(exc, text)}") from None
     if not isinstance(raw, dict):
         raise InputError(f"Tệp tham số '{path}': cần một bảng khóa: giá trị ở cấp ngoài cùng.")
     return raw
