@@ -45,3 +45,28 @@ def test_no_national_status_label_is_written_in_python():
         text = path.read_text(encoding="utf-8")
         found = [label for label in labels if label in text]
         assert not found, (path.name, found)
+
+
+def test_duckdb_is_imported_by_the_engine_alone():
+    """The one engine: no other module opens DuckDB (inspect, the engine's introspection
+    of a file, moves into the engine package with the layout)."""
+    allowed = {"engine.py", "inspect.py"}
+    users = {p.name for p in PACKAGE.rglob("*.py")
+             if "import duckdb" in p.read_text(encoding="utf-8")}
+    assert users <= allowed, users - allowed
+
+
+def test_coded_errors_take_their_sentence_from_the_catalogue():
+    import re
+
+    from tthc_lib.errors import InputError, messages
+
+    err = InputError("file_missing", what="tệp dữ liệu", path="data/x.csv")
+    assert err.code == "file_missing" and str(err) == "Không tìm thấy tệp dữ liệu 'data/x.csv'."
+    with pytest.raises(KeyError):
+        InputError("no_such_code", path="x")
+    used = set()
+    for path in PACKAGE.rglob("*.py"):
+        used |= set(re.findall(r'InputError\("([a-z_]+)"', path.read_text(encoding="utf-8")))
+    assert used <= set(messages()), used - set(messages())  # every code has its sentence
+    assert set(messages()) <= used, set(messages()) - used  # and every sentence is used

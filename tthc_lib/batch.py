@@ -72,9 +72,7 @@ def planned(files: list[Path], outputs: Path) -> dict[str, Path]:
     if clashes:
         lines = [f"  - {folder.relative_to(outputs)}: {', '.join(fs)}"
                  for folder, fs in clashes.items()]
-        raise InputError("Nhiều tệp tham số cùng đơn vị (unit.slug) và cùng kỳ, báo cáo của "
-                         "tệp này sẽ ghi đè tệp kia; chưa tạo báo cáo nào. Sửa unit.slug hoặc "
-                         "bỏ tệp thừa:\n" + "\n".join(lines))
+        raise InputError("same_unit_twice", files="\n".join(lines))
     return where
 
 
@@ -177,14 +175,12 @@ class _DaskPool:
         try:
             from distributed import Client
         except ImportError:
-            raise InputError("--scheduler cần gói 'distributed': pip install "
-                             "'tthc-report[dask]'.") from None
+            raise InputError("dask_missing") from None
         try:
             self.client = Client(address, timeout="20s")
         except (OSError, TimeoutError) as exc:
-            raise InputError(f"Không kết nối được tới bộ lập lịch Dask '{address}' "
-                             f"({type(exc).__name__}). Khởi động: dask scheduler; rồi trên mỗi "
-                             "máy: dask worker ĐỊA_CHỈ --nthreads 1.") from None
+            raise InputError("dask_unreachable", address=address,
+                             why=type(exc).__name__) from None
         n = len(self.client.scheduler_info().get("workers", {}))
         self.label = f"cụm Dask {address} ({n} worker)"
 

@@ -43,8 +43,7 @@ def _compute(args) -> int:
     results = r.results
     errors = data_errors(r.excluded, r.excluded_rows)
     if errors and args.strict:
-        raise InputError("Chế độ --strict: dữ liệu có dòng lỗi:\n"
-                         + "\n".join(f"  - {e}" for e in errors))
+        raise InputError("strict_rows", rows="\n".join(f"  - {e}" for e in errors))
     for e in errors:
         print(f"Cảnh báo: không tính {e}.", file=sys.stderr)
     if args.json:
@@ -267,7 +266,7 @@ def _html(args) -> int:
     try:
         nb = nbformat.read(src, as_version=4)
     except Exception:  # noqa: BLE001 — any unreadable notebook: one sentence
-        raise InputError(f"'{src}' không phải notebook (.ipynb) đọc được.") from None
+        raise InputError("not_a_notebook", path=src) from None
     out = Path(args.out) if args.out else src.with_suffix(".html")
     out.write_text(export_html(nb), encoding="utf-8")
     print(out)
@@ -518,8 +517,7 @@ def _enter(folder: str | None) -> None:
     if folder is None:
         return
     if not Path(folder).is_dir():
-        raise InputError(f"--workspace: '{folder}' không phải một thư mục. Tạo bằng "
-                         f"`tthc init {folder}`.")
+        raise InputError("workspace_missing", folder=folder)
     os.chdir(folder)
 
 

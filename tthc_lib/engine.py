@@ -575,6 +575,26 @@ def open_dataset(path: str | Path, sheet: str | None = None, profile: Profile | 
         raise
 
 
+def read_cells(path: str | Path, sheet: str | None = None) -> tuple[list[str], int, list]:
+    """Return the header row, its row number and the text cells of a table that is not a
+    dossier export (the portal's statistics, a form), read by the same reader as exports
+    (encodings, banners, merged cells), with no profile applied."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        raw = read(con, Path(path), sheet)
+        src = raw.bind(con, set())
+        cells = ", ".join(f"c{i}" for i in range(len(raw.headers)))
+        rows = con.execute(f"SELECT {cells} FROM {src} ORDER BY _row").fetchall()
+        return [str(h) for h in raw.headers], raw.header_row, rows
+    except duckdb.Error as exc:
+        raise InputError(f"Tệp '{Path(path).name}' không đọc được "
+                         f"({str(exc).splitlines()[0][:200]}).") from None
+    finally:
+        con.close()
+
+
 def _streamed(con, path: Path, sha: str, head, profile, optional: frozenset = frozenset()):
     """Return (Raw, Resolution) of a large UTF-8 CSV streamed to a private Parquet of its
     non-personal cells, or (None, None) when it is not UTF-8 after all (read whole)."""

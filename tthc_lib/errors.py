@@ -33,11 +33,30 @@ class Shown:
 
 
 class InputError(Shown, Exception):
-    """Bad input: the message is complete, user-facing and free of personal data."""
+    """Bad input: the message is complete, user-facing and free of personal data.
 
-    def __init__(self, message: str, code: str = "input"):
+    `InputError("file_missing", what=…, path=…)`: a code of rules/messages.yaml and its
+    fields — the Vietnamese sentence is the catalogue's template; `fields` are kept for
+    callers (never a personal value). A whole sentence is still accepted while the older
+    call sites move to codes."""
+
+    def __init__(self, message: str, code: str = "input", **fields):
+        if message in messages():
+            code, message = message, messages()[message].format(**fields)
+        elif fields:
+            raise KeyError(f"no message {message!r} in rules/messages.yaml")
         super().__init__(message)
         self.code = code
+        self.fields = fields
+
+
+@cache
+def messages() -> dict[str, str]:
+    """Return the catalogue of user-facing messages, by code (rules/messages.yaml)."""
+    import yaml
+
+    path = Path(__file__).parent / "rules" / "messages.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)

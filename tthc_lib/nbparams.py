@@ -39,7 +39,7 @@ def check_parameters(namespace: dict, before: set[str]) -> None:
             + (" Tệp tham số của đơn vị không dùng với -f; hãy dùng "
                "-p params_path params/<đơn vị>/<kỳ>.yaml." if unit_file else ""))
     if not str(namespace.get("params_path") or "").strip():
-        raise InputError(no_params_note())
+        raise InputError("no_params", note=no_params_note())
 
 
 def no_params_note(limit: int = 12) -> str:

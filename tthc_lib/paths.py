@@ -87,8 +87,8 @@ def report_dir(outputs: Path, unit_slug: str, period_code: str) -> Path:
     if root not in out.parents:
         from .errors import InputError
 
-        raise InputError(f"Thư mục kết quả '{unit_slug}/{period_code}' nằm ngoài thư mục "
-                         f"outputs '{outputs}': không ghi.")
+        raise InputError("outside_outputs", folder=f"{unit_slug}/{period_code}",
+                         outputs=outputs)
     return out
 
 
@@ -100,16 +100,15 @@ def regular_file(path: Path, what: str = "tệp dữ liệu") -> Path:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        raise InputError(f"Không tìm thấy {what} '{path}'.") from None
+        raise InputError("file_missing", what=what, path=path) from None
     except OSError as exc:
-        raise InputError(f"Không đọc được {what} '{path}' ({exc.strerror}).") from None
+        raise InputError("file_unreadable", what=what, path=path, why=exc.strerror) from None
     if stat.S_ISDIR(mode):
-        raise InputError(f"'{path}' là một thư mục; cần {what} (một tệp).")
+        raise InputError("file_is_folder", what=what, path=path)
     if not stat.S_ISREG(mode):
-        raise InputError(f"'{path}' không phải một tệp thông thường (thiết bị, đường ống "
-                         f"FIFO…); cần {what}.")
+        raise InputError("file_not_regular", what=what, path=path)
     if not os.access(path, os.R_OK):
-        raise InputError(f"Không có quyền đọc {what} '{path}'.")
+        raise InputError("file_no_permission", what=what, path=path)
     return path
 
 

@@ -249,15 +249,9 @@ def portal_shape(path: Path) -> str:
         first = _utf8(Path(path).read_bytes()[:65536], Path(path)).split(b"\n", 1)[0]
         headers = next(csv.reader([first.decode("utf-8", "ignore")]))
     else:
-        import duckdb
+        from .engine import read_cells
 
-        from .read import read
-
-        con = duckdb.connect()
-        try:
-            headers = [str(h) for h in read(con, Path(path)).headers]
-        finally:
-            con.close()
+        headers = read_cells(Path(path))[0]
     from .profiles import builtin_profiles, resolve
 
     headers = [str(h) for h in headers]
@@ -280,30 +274,22 @@ class CountRow:
 
 
 def _portal_counts(path: Path):
-    import duckdb
+    from .engine import read_cells
 
-    from .read import read
-
-    con = duckdb.connect()
-    try:
-        raw = read(con, Path(path))
-        cols = _columns(raw.headers, COUNT_HEADERS)
-        keys = _columns(raw.headers, KEY_HEADERS)
-        key_kind = min(keys, key=keys.get) if keys else None  # the first key column
-        if key_kind is not None:
-            cols["key"] = keys[key_kind]
-        if key_kind is None or "received" not in cols:
-            raise InputError(f"Tệp Cổng '{Path(path).name}': cần một cột đơn vị (hoặc mã/tên "
-                             "thủ tục) và cột số hồ sơ tiếp nhận; đọc được: "
-                             f"{', '.join(map(str, raw.headers))}.")
-        src = raw.bind(con, set())
-        rows = con.execute(f"SELECT {', '.join(f'c{i}' for i in cols.values())} FROM {src}"
-                           ).fetchall()
-    finally:
-        con.close()
+    headers, header_row, cells = read_cells(Path(path))
+    cols = _columns(headers, COUNT_HEADERS)
+    keys = _columns(headers, KEY_HEADERS)
+    key_kind = min(keys, key=keys.get) if keys else None  # the first key column
+    if key_kind is not None:
+        cols["key"] = keys[key_kind]
+    if key_kind is None or "received" not in cols:
+        raise InputError(f"Tệp Cổng '{Path(path).name}': cần một cột đơn vị (hoặc mã/tên "
+                         "thủ tục) và cột số hồ sơ tiếp nhận; đọc được: "
+                         f"{', '.join(headers)}.")
+    rows = [tuple(row[i] for i in cols.values()) for row in cells]
     names = list(cols)
     out = {}
-    for r, values in enumerate(rows, start=2):
+    for r, values in enumerate(rows, start=header_row + 1):
         row = dict(zip(names, values, strict=True))
         key = str(row.pop("key") or "").strip()
         if not key or fold(key) in TOTAL_KEYS:
@@ -313,7 +299,7 @@ def _portal_counts(path: Path):
             text = str(v or "0").replace(".", "").replace(" ", "").strip()
             if not text.isdigit():
                 raise InputError(f"Tệp Cổng '{Path(path).name}', dòng {r}, cột "
-                                 f"'{raw.headers[cols[k]]}': cần một số nguyên, gặp {v!r}.")
+                                 f"'{headers[cols[k]]}': cần một số nguyên, gặp {v!r}.")
             counts[k] = int(text)
         out[fold(key)] = (key, counts)
     return key_kind, out

@@ -95,7 +95,7 @@ def write_params(unit: str, period: str, data: str, out: Path | None = None,
 
     path = out or workspace() / "params" / unit / f"{parse_period(period).code}.yaml"
     if path.exists():
-        raise InputError(f"Tệp tham số '{path}' đã có; không ghi đè. Chọn --out khác.")
+        raise InputError("params_exists", path=path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(new_params(unit, period, data, name, short_name), encoding="utf-8")
     return path

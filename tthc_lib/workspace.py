@@ -42,7 +42,7 @@ def write_samples(folder: Path, keys: list[str] | None = None,
     known = sample_keys()
     for key in keys or []:
         if key not in known:
-            raise InputError(f"Không có mẫu '{key}'. Có: {', '.join(known)}")
+            raise InputError("unknown_sample", key=key, known=", ".join(known))
     out = []
     for key in keys or known:
         t = time.perf_counter()
@@ -88,8 +88,7 @@ def init(folder: Path, with_sample: bool = False,
     example params file, and with `with_sample` the sample exports and the sample units'
     params. Existing files are kept; return the files created."""
     if folder.exists() and not folder.is_dir():
-        raise InputError(f"'{folder}' là một tệp, không phải thư mục: không tạo được "
-                         "thư mục làm việc ở đó.")
+        raise InputError("workspace_is_file", folder=folder)
     created: list[Path] = []
     for name in FOLDERS:
         (folder / name).mkdir(parents=True, exist_ok=True)
