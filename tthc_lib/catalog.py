@@ -13,11 +13,9 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from .errors import InputError, yaml_problem
+from .errors import InputError
 from .paths import regular_file
-from .profiles import read_yaml_text, vocabulary
+from .profiles import read_user_yaml, vocabulary
 from .schema import LEVELS, fold, nfc
 
 
@@ -71,19 +69,14 @@ def load_catalog(path: str | Path | None) -> Catalog:
             if row.get("thu tuc") and row.get("linh vuc"):
                 procedures[fold(row["thu tuc"])] = nfc(row["linh vuc"])
     else:
-        try:
-            raw = read_yaml_text(text) or {}
-        except yaml.YAMLError as exc:
-            raise InputError(f"Tệp danh mục '{path.name}' không phải YAML hợp lệ: "
-                             f"{yaml_problem(exc)}") from None
+        raw = read_user_yaml(path, "tệp danh mục", text, table=False) or {}
         if not isinstance(raw, dict) or set(raw) - {"co_quan", "thu_tuc"}:
-            raise InputError(f"Tệp danh mục '{path.name}': cần hai mục 'co_quan:' (tên cơ quan → "
-                             "tinh/huyen/xa) và 'thu_tuc:' (mã hoặc tên thủ tục → lĩnh vực).")
+            raise InputError("catalog_shape", name=path.name)
         for name, level in (raw.get("co_quan") or {}).items():
             agencies[fold(str(name))] = _level(str(level), f"co_quan.{name}", problems)
         for key, fld in (raw.get("thu_tuc") or {}).items():
             procedures[fold(str(key))] = nfc(str(fld))
     if problems:
-        raise InputError(f"Tệp danh mục '{path.name}' không hợp lệ:\n"
-                         + "\n".join(f"  - {p}" for p in problems[:10]))
+        raise InputError("catalog_invalid", name=path.name,
+                         problems="\n".join(f"  - {p}" for p in problems[:10]))
     return Catalog(agencies, procedures, path.name, hashlib.sha256(data).hexdigest())

@@ -75,7 +75,7 @@ def load_frame(df, name: str = "bang-du-lieu.parquet") -> DossierTable:
     path = folder / name
     df.astype(str).where(df.notna(), None).to_parquet(path)
     if not len(df):
-        raise InputError(f"Tệp '{name}' chỉ có dòng tiêu đề, không có hồ sơ nào.")
+        raise InputError("header_only", name=name)
     table = load(path, cache=False)
     table.source = name
     return table

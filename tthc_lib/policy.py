@@ -12,11 +12,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
-
-from .errors import InputError, yaml_problem
-from .paths import regular_file
-from .profiles import RULES, read_yaml_text
+from .errors import InputError
+from .profiles import RULES, read_user_yaml, read_yaml_text
 
 TREATMENTS = {
     "not_counted": "không tính",
@@ -80,8 +77,8 @@ def _parse(raw: dict, where: str) -> Policy:
             problems.append(f"statuses.{code}: cần một trong {', '.join(TREATMENTS)}, gặp "
                             f"{treat!r}")
     if problems:
-        raise InputError(f"Chính sách đếm '{where}' không hợp lệ:\n"
-                         + "\n".join(f"  - {p}" for p in problems))
+        raise InputError("policy_invalid", where=where,
+                         problems="\n".join(f"  - {p}" for p in problems))
     return Policy(name=str(raw.get("name") or Path(where).stem), label=str(raw.get("label", "")),
                   source=str(raw.get("source", "")), use_status=bool(raw.get("use_status", True)),
                   statuses=statuses, header_notes=dict(raw.get("header_notes") or {}), **values)
@@ -109,13 +106,5 @@ def load_policy(name_or_path: str | None) -> Policy:
         return shipped[name_or_path]
     path = Path(name_or_path)
     if not path.exists():
-        raise InputError(f"Không có chính sách đếm '{name_or_path}'. Có: "
-                         f"{', '.join(shipped)} (hoặc đường dẫn tới tệp YAML của bạn).")
-    try:
-        raw = read_yaml_text(regular_file(path, "tệp chính sách đếm").read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise InputError(f"Tệp '{path.name}' cần mã UTF-8.") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"Tệp '{path.name}' không phải YAML hợp lệ: {yaml_problem(exc)}"
-                         ) from None
-    return _parse(raw, path.name)
+        raise InputError("policy_unknown", name=name_or_path, shipped=", ".join(shipped))
+    return _parse(read_user_yaml(path, "tệp chính sách đếm"), path.name)

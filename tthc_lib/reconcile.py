@@ -283,9 +283,8 @@ def _portal_counts(path: Path):
     if key_kind is not None:
         cols["key"] = keys[key_kind]
     if key_kind is None or "received" not in cols:
-        raise InputError(f"Tệp Cổng '{Path(path).name}': cần một cột đơn vị (hoặc mã/tên "
-                         "thủ tục) và cột số hồ sơ tiếp nhận; đọc được: "
-                         f"{', '.join(headers)}.")
+        raise InputError("portal_counts_columns", name=Path(path).name,
+                         headers=", ".join(headers))
     rows = [tuple(row[i] for i in cols.values()) for row in cells]
     names = list(cols)
     out = {}
@@ -298,8 +297,8 @@ def _portal_counts(path: Path):
         for k, v in row.items():
             text = str(v or "0").replace(".", "").replace(" ", "").strip()
             if not text.isdigit():
-                raise InputError(f"Tệp Cổng '{Path(path).name}', dòng {r}, cột "
-                                 f"'{headers[cols[k]]}': cần một số nguyên, gặp {v!r}.")
+                raise InputError("portal_counts_number", name=Path(path).name, row=r,
+                                 header=headers[cols[k]], value=repr(v))
             counts[k] = int(text)
         out[fold(key)] = (key, counts)
     return key_kind, out

@@ -494,8 +494,7 @@ def build_report(params_path, strict: bool = False, now: datetime | None = None)
         problems = [f.message for f in ids + typed if not f.ok]
         problems += data_errors(r.excluded, r.excluded_rows)
         if problems:
-            raise InputError("Chế độ --strict: kiểm tra số liệu không đạt:\n"
-                             + "\n".join(f"  - {m}" for m in problems))
+            raise InputError("strict_checks", problems="\n".join(f"  - {m}" for m in problems))
     return Report(spec, ds, r, results, ids, typed, now,
                   figures=checks.figure_values(spec.figures), own=own, window=window,
                   previous=previous, presets=_presets(ds, spec, r, today))

@@ -38,11 +38,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import yaml
-
-from .errors import InputError, yaml_problem
+from .errors import InputError
 from .paths import find_workspace, regular_file, workspace
 from .periods import Period, PeriodError, parse_period
+from .profiles import read_user_yaml
 from .registry import REGISTRY
 from .sections import TEXT_KEYS
 from .text import no_controls
@@ -103,17 +102,6 @@ class ReportSpec:
     annex: bool = True  # data quality and provenance after the signature, as an annex
     index766: dict[str, int] = field(default_factory=dict)  # counts for the 766 index
     portal: Path | None = None  # the national portal's dossier list, to reconcile with
-
-
-class NoAliasLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses anchors and aliases (no "billion laughs")."""
-
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "tệp tham số không được dùng bí danh YAML (*…/&…)", event.start_mark)
-        return super().compose_node(parent, index)
 
 
 def _err(path: Path, key: str, msg: str) -> InputError:
@@ -219,15 +207,7 @@ def figure_value(key: str, value, percent: bool):
 def read_params(path: Path) -> dict:
     """Return a params file's top-level table as YAML reads it (no aliases), or raise
     InputError naming the file."""
-    text = params_text(path)
-    try:
-        raw = yaml.load(text, Loader=NoAliasLoader) or {}
-    except yaml.YAMLError as exc:
-        raise InputError(f"Tệp tham số '{path}' không phải YAML hợp lệ: "
-                         f"{yaml_problem(exc, text)}") from None
-    if not isinstance(raw, dict):
-        raise InputError(f"Tệp tham số '{path}': cần một bảng khóa: giá trị ở cấp ngoài cùng.")
-    return raw
+    return read_user_yaml(path, "tệp tham số", params_text(path))
 
 
 def load_spec(path: str | Path) -> ReportSpec:
@@ -387,8 +367,7 @@ def params_text(path: Path) -> str:
     Windows-1258 (Vietnamese Windows' own encoding), in NFC."""
     regular_file(path, "tệp tham số")
     if path.stat().st_size > MAX_PARAMS_BYTES:
-        raise InputError(f"Tệp tham số '{path}' lớn hơn {MAX_PARAMS_BYTES >> 20} MB: không phải "
-                         "tệp tham số.")
+        raise InputError("params_too_big", path=path, mb=MAX_PARAMS_BYTES >> 20)
     raw = path.read_bytes()
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return unicodedata.normalize("NFC", raw.decode("utf-16"))
@@ -397,8 +376,7 @@ def params_text(path: Path) -> str:
             return unicodedata.normalize("NFC", raw.decode(encoding))
         except UnicodeDecodeError:
             continue
-    raise InputError(f"Tệp tham số '{path}' không đọc được bằng mã UTF-8 hay Windows-1258: hãy "
-                     "lưu lại với mã UTF-8.")
+    raise InputError("params_encoding", path=path)
 
 
 def _index766(raw, bad) -> dict[str, int]:
