@@ -205,3 +205,12 @@ def test_both_files_in_the_sync_standard_shape_name_the_planted_counts(tmp_path,
     assert rec["counts"]["province_only"] == 37 and rec["counts"]["status"] == 23
     assert rec["counts"]["portal_only"] == 0 and rec["counts"]["unexplained"] == 0
     assert rec["steps"][0]["on_time_rate"] == computed
+
+
+def test_inspect_recognises_a_portal_list_and_says_to_reconcile_with_it(tmp_path, capsys):
+    from tthc_lib.cli import main
+
+    _, portal = _files(tmp_path)
+    assert main(["inspect", str(portal)]) == 2
+    out = capsys.readouterr()
+    assert "tthc reconcile" in out.out + out.err and "cong.csv" in out.out + out.err

@@ -67,6 +67,8 @@ def test_coded_errors_take_their_sentence_from_the_catalogue():
         InputError("no_such_code", path="x")
     used = set()
     for path in PACKAGE.rglob("*.py"):
-        used |= set(re.findall(r'InputError\("([a-z0-9_]+)"', path.read_text(encoding="utf-8")))
+        text = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r'InputError\("([a-z0-9_]+)"', text))
+        used |= set(re.findall(r'messages\(\)\["([a-z0-9_]+)"\]', text))
     assert used <= set(messages()), used - set(messages())  # every code has its sentence
     assert set(messages()) <= used, set(messages()) - used  # and every sentence is used

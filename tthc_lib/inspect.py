@@ -13,9 +13,16 @@ from pathlib import Path
 from . import fmt
 from .catalog import load_catalog
 from .engine import DATE_COLS, FIELD_FROM, FLAG_COLS, LEVEL_FROM, _date_sql, _text, open_dataset
-from .errors import InputError
+from .errors import InputError, messages
 from .policy import TREATMENTS, load_policy
-from .profiles import builtin_profiles, detect, load_profile, resolve, vocabulary
+from .profiles import (
+    PORTAL_OPTIONAL,
+    builtin_profiles,
+    detect,
+    load_profile,
+    resolve,
+    vocabulary,
+)
 from .read import read
 from .schema import BY_NAME, UNKNOWN_LEVEL, C, fold
 from .text import display
@@ -47,6 +54,11 @@ def inspect_file(data: str | Path, sheet: str | None = None, profile: str | None
             res = detect(headers, forced, path.name)
         except InputError as exc:
             out["refused"] = str(exc)
+            try:  # a list that only lacks the agency: the portal's, to reconcile with
+                detect(headers, forced, path.name, PORTAL_OPTIONAL)
+                out["refused"] += " " + messages()["portal_list_hint"].format(name=path.name)
+            except InputError:
+                pass
             return out
         prof = res.profile
         out["profile"] = {"name": prof.name, "label": prof.label, "forced": forced is not None,

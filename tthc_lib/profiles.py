@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError, yaml_problem
-from .schema import BY_NAME, COLUMNS, RESULT_DATES, Kind, fold, is_personal_header
+from .schema import BY_NAME, COLUMNS, RESULT_DATES, C, Kind, fold, is_personal_header
 
 RULES = Path(__file__).resolve().parent / "rules"
 TIMEZONES = ("local", "utc")
@@ -114,6 +114,11 @@ def _parse_profile(raw: dict, where: str) -> Profile:
 def read_yaml_text(text: str):
     """Parse YAML safely, with libyaml's C loader when it is installed (10× faster)."""
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+# The national portal's dossier list names no agency: the one export that may lack it (read
+# for `tthc reconcile`, recognised by `tthc inspect`).
+PORTAL_OPTIONAL = frozenset({C.co_quan})
 
 
 class NoAliasLoader(yaml.SafeLoader):

@@ -22,11 +22,10 @@ from pathlib import Path
 from .engine import classify_sql
 from .errors import InputError
 from .periods import Period
-from .profiles import RULES, read_yaml_text
+from .profiles import PORTAL_OPTIONAL, RULES, read_yaml_text
 from .read import lit
 from .schema import C, fold
 
-PORTAL_OPTIONAL = frozenset({C.co_quan})  # the portal's dossier list names no agency
 RULES_FILE = RULES / "reconcile.yaml"
 
 
