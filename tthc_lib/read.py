@@ -81,9 +81,7 @@ def _utf8(raw: bytes, path: Path) -> bytes:
         return raw.decode("utf-16").encode("utf-8")
     if raw[:4] in (b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0") or \
             raw[:4096].count(b"\x00") > 400:
-        raise InputError(
-            f"Tệp '{path.name}' không phải tệp CSV (nội dung là tệp nhị phân, có thể là PDF/ZIP/"
-            "XLSX/XLS bị đổi đuôi). Hãy xuất lại dữ liệu dạng CSV UTF-8 hoặc XLSX.")
+        raise InputError("csv_binary", name=path.name)
     if b"\x00" in raw:  # a stray NUL from the exporting database: a control character
         raw = raw.replace(b"\x00", b"")
     raw = raw.removeprefix(b"\xef\xbb\xbf")
@@ -95,9 +93,7 @@ def _utf8(raw: bytes, path: Path) -> bytes:
     try:
         return raw.decode("cp1258").encode("utf-8")
     except UnicodeDecodeError:
-        raise InputError(
-            f"Tệp '{path.name}' không đọc được bằng mã UTF-8 hay Windows-1258. Trong Excel hãy "
-            "chọn 'Lưu thành' → 'CSV UTF-8 (Comma delimited)'.") from None
+        raise InputError("csv_encoding", name=path.name) from None
 
 
 def _csv_table(path: Path):
@@ -108,7 +104,7 @@ def _csv_table(path: Path):
 
     data = _utf8(path.read_bytes(), path)
     if not data.strip():
-        raise InputError(f"Tệp '{path.name}' rỗng: không có dòng tiêu đề và không có hồ sơ nào.")
+        raise InputError("file_empty", name=path.name)
     first = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
     sep = max([",", ";", "\t"], key=first.count)
     headers = next(csv.reader([first], delimiter=sep))
@@ -135,8 +131,7 @@ def _csv_table(path: Path):
             parse(True, threads=False)
             raise_ragged(path, bad)
     except pa.ArrowInvalid:  # never quote pyarrow's message: it may hold a row's text
-        raise InputError(f"Tệp '{path.name}' không phải bảng CSV hợp lệ (không tách được các "
-                         "dòng thành ô). Hãy xuất lại tệp dạng CSV UTF-8.") from None
+        raise InputError("csv_not_table", name=path.name) from None
     return headers, table, 1
 
 
@@ -163,8 +158,7 @@ def _collect(bad: list):
 def raise_ragged(path: Path, bad: list) -> None:
     """Refuse rows with the wrong number of cells, naming rows and counts only."""
     lines = [f"  - dòng {n if n is not None else '?'}: cần {e} ô, gặp {a} ô" for n, e, a in bad]
-    raise InputError(f"Tệp '{path.name}': có dòng không đúng số cột (thường do một ô chứa dấu "
-                     "phẩy hoặc xuống dòng mà không đặt trong ngoặc kép):\n" + "\n".join(lines))
+    raise InputError("csv_ragged", name=path.name, rows="\n".join(lines))
 
 
 STREAM_BYTES = 256 << 20  # larger CSVs are streamed to disk, never held in memory
@@ -288,10 +282,8 @@ def _check_inflation(path: Path) -> None:
     bomb = [p for p in parts if p.file_size > MAX_SMALL_PART
             and p.file_size > MAX_RATIO * max(p.compress_size, 1)]
     if total > MAX_UNZIPPED or bomb:
-        raise InputError(f"Tệp '{path.name}' ({number(path.stat().st_size >> 10)} KB) giải nén "
-                         f"ra {number(total >> 20)} MB, vượt giới hạn ({MAX_UNZIPPED >> 30} GB, "
-                         f"hoặc nén quá {MAX_RATIO} lần): không phải tệp xuất dữ liệu bình "
-                         "thường, không đọc.")
+        raise InputError("xlsx_bomb", name=path.name, kb=number(path.stat().st_size >> 10),
+                         mb=number(total >> 20), gb=MAX_UNZIPPED >> 30, ratio=MAX_RATIO)
 
 
 def _row_cells(values, r: int, path: Path) -> list[str | None]:
@@ -299,9 +291,8 @@ def _row_cells(values, r: int, path: Path) -> list[str | None]:
     cells = [_cell(v) for v in values]
     for j, c in enumerate(cells):
         if c is not None and len(c) > MAX_CELL:
-            raise InputError(f"Tệp '{path.name}': ô dòng {r}, cột {_letters(j + 1)} dài "
-                             f"{number(len(c))} ký tự, quá giới hạn {number(MAX_CELL)} ký tự "
-                             "một ô của Excel: không đọc.")
+            raise InputError("xlsx_long_cell", name=path.name, row=r, column=_letters(j + 1),
+                             length=number(len(c)), limit=number(MAX_CELL))
     return cells
 
 
@@ -321,13 +312,12 @@ def _xlsx_table(path: Path, sheet: str | None):
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zip/xml errors from a file that is not really XLSX
-        raise InputError(f"Tệp '{path.name}' không phải tệp XLSX hợp lệ ({type(exc).__name__}).") \
-            from None
+        raise InputError("xlsx_invalid", name=path.name, why=type(exc).__name__) from None
     try:
         names = wb.sheetnames
         if sheet is not None and sheet not in names:
-            raise InputError(f"Tệp '{path.name}': không đọc được trang tính '{sheet}' (có: "
-                             f"{', '.join(names)}).")
+            raise InputError("xlsx_no_sheet", name=path.name, sheet=sheet,
+                             sheets=", ".join(names))
         try:
             merged = _merged_ranges(path)
         except (KeyError, zipfile.BadZipFile):
@@ -356,9 +346,7 @@ def _xlsx_table(path: Path, sheet: str | None):
     finally:
         wb.close()
     if best is None:
-        raise InputError(f"Tệp '{path.name}': không tìm thấy dòng tiêu đề có các cột hồ sơ (Mã "
-                         f"hồ sơ, Ngày tiếp nhận, …) trong {HEADER_SCAN} dòng đầu của trang tính "
-                         "nào.")
+        raise InputError("xlsx_no_header", name=path.name, rows=HEADER_SCAN)
     _, name, i = best
     grid = grids[name]
     headers = [h or "" for h in grid[i]]
@@ -396,8 +384,8 @@ def read(con, path: Path, sheet: str | None = None, sha: str | None = None) -> R
             types = {i: str(r[1]) for i, r in enumerate(described)}
             rows = con.execute(f"SELECT count(*) FROM read_parquet({lit(scan)})").fetchone()[0]
         except Exception as exc:
-            raise InputError(f"Tệp '{path.name}' không phải Parquet hợp lệ "
-                             f"({str(exc).splitlines()[0][:160]}).") from None
+            raise InputError("parquet_invalid", name=path.name,
+                             why=str(exc).splitlines()[0][:160]) from None
         return Raw(path, cols, 1, sha, "parquet", rows=rows, types=types, cells=str(scan))
     if suffix in (".csv", ".txt", ".tsv"):
         import pyarrow as pa
@@ -409,6 +397,5 @@ def read(con, path: Path, sheet: str | None = None, sha: str | None = None) -> R
         headers, table, header_row = _xlsx_table(path, sheet)
         kind = "xlsx"
     else:
-        raise InputError(f"Tệp '{path.name}': chỉ nhận CSV, XLSX hoặc Parquet (đuôi .csv, "
-                         ".xlsx, .parquet).")
+        raise InputError("file_kind", name=path.name)
     return Raw(path, headers, header_row, sha, kind, table, table.num_rows)
