@@ -62,7 +62,10 @@ def lab(ws):
     proc = subprocess.Popen(
         [str(BIN / "jupyter"), "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
          f"--ServerApp.token={token}", f"--ServerApp.root_dir={ws}", "--allow-root",
-         "--LabApp.expose_app_in_browser=True", "--ServerApp.disable_check_xsrf=True"],
+         "--LabApp.expose_app_in_browser=True", "--ServerApp.disable_check_xsrf=True",
+         # a Lab of its own: no layout restored from an earlier session in ~/.jupyter
+         f"--LabApp.workspaces_dir={ws.parent / 'lab-workspaces'}",
+         f"--LabApp.user_settings_dir={ws.parent / 'lab-settings'}"],
         cwd=ws, stdout=log, stderr=subprocess.STDOUT,
         env={**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}"})
     url = f"http://127.0.0.1:{port}"
@@ -75,7 +78,7 @@ def lab(ws):
     else:
         proc.terminate()
         pytest.fail("JupyterLab did not start: " + (ws.parent / "lab.log").read_text())
-    yield f"{url}/lab?token={token}"
+    yield f"{url}/lab?reset&token={token}"
     proc.terminate()
     proc.wait(timeout=30)
     log.close()
@@ -88,14 +91,19 @@ class Lab:
         self.page = browser.new_page(viewport={"width": 1400, "height": 900})
         self.page.goto(url)
         self.page.wait_for_function("window.jupyterapp !== undefined", timeout=120_000)
-        self.page.evaluate("async () => { await window.jupyterapp.started; "
-                           "await window.jupyterapp.restored; }")
+        # every awaited step in the page gives up after a while instead of hanging the run
+        self.page.evaluate("""() => { window.within = (p, what, ms = 120000) => Promise.race(
+            [p, new Promise((_, no) => setTimeout(() => no(new Error(what + ': timeout')),
+                                                   ms))]); }""")
+        self.page.evaluate("async () => { await within(window.jupyterapp.started, 'start'); "
+                           "await within(window.jupyterapp.restored, 'restore'); }")
 
     def open(self, path: str) -> None:
         self.page.evaluate("""async (path) => {
-            const w = await window.jupyterapp.commands.execute('docmanager:open',
-                {path, factory: 'Jupytext Notebook'});
-            await w.context.ready; await w.sessionContext.ready;
+            const w = await within(window.jupyterapp.commands.execute('docmanager:open',
+                {path, factory: 'Jupytext Notebook'}), 'open');
+            await within(w.context.ready, 'context');
+            await within(w.sessionContext.ready, 'kernel');
             window.nb = w; }""", path)
 
     def set_parameter(self, name: str, value: str) -> None:
@@ -107,33 +115,47 @@ class Lab:
                 + '  # ' + line.split('# ').slice(1).join('# ') : line).join('\\n');
             cell.model.sharedModel.setSource(src); }""", [name, value])
 
-    def run_all(self, timeout: float = 300) -> list[list[dict]]:
-        """Run All and wait until every cell ran or one failed; return each code cell's
-        outputs (nbformat JSON)."""
-        self.page.evaluate("""async () => {
+    def _kernel_idle(self, timeout: float = 180) -> None:
+        deadline = time.monotonic() + timeout
+        while self.page.evaluate("() => window.nb.sessionContext.session?.kernel?.status") \
+                != "idle":
+            if time.monotonic() > deadline:
+                pytest.fail("the kernel did not become idle")
+            time.sleep(0.5)
+
+    def run_all(self, fresh: bool = False, timeout: float = 300) -> list[list[dict]]:
+        """Run All (`fresh`: on a restarted kernel) and wait until every cell ran or one
+        failed; return each code cell's outputs (nbformat JSON)."""
+        self._kernel_idle()
+        self.page.evaluate("""async (fresh) => {
             const app = window.jupyterapp;
             app.shell.activateById(window.nb.id);
-            await app.commands.execute('notebook:clear-all-cell-outputs');  // counts too
-            await window.nb.sessionContext.restartKernel();
-            await app.commands.execute('notebook:run-all-cells'); }""")
-        deadline = time.monotonic() + timeout
+            await within(app.commands.execute('notebook:clear-all-cell-outputs'), 'clear');
+            if (fresh) await within(window.nb.sessionContext.restartKernel(), 'restart');
+            }""", fresh)
+        self._kernel_idle()
+        self.page.evaluate("() => { window.jupyterapp.shell.activateById(window.nb.id); "
+                           "window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+        deadline, state = time.monotonic() + timeout, {}
         while time.monotonic() < deadline:
             state = self.page.evaluate("""() => {
                 const cells = window.nb.content.widgets.filter(c => c.model.type === 'code');
                 const outs = cells.map(c => c.model.outputs.toJSON());
                 const status = window.nb.sessionContext.session?.kernel?.status;
-                const done = cells.every(c => c.model.executionCount !== null)
-                    || outs.some(o => o.some(x => x.output_type === 'error'));
+                const ran = cells.filter(c => c.model.executionCount !== null).length;
+                const failed = outs.some(o => o.some(x => x.output_type === 'error'));
                 const busy = cells.some(c =>
                     c.node.querySelector('.jp-InputPrompt')?.textContent.includes('*'));
-                return {done: done && !busy && status === 'idle', outs}; }""")
+                return {done: (ran === cells.length || failed) && !busy && status === 'idle',
+                        outs, ran, cells: cells.length, status}; }""")
             if state["done"]:
                 return state["outs"]
             time.sleep(0.5)
-        pytest.fail("Run All did not finish")
+        pytest.fail(f"Run All did not finish: {state.get('ran')}/{state.get('cells')} cells, "
+                    f"kernel {state.get('status')}")
 
     def save(self) -> None:
-        self.page.evaluate("async () => { await window.nb.context.save(); }")
+        self.page.evaluate("async () => { await within(window.nb.context.save(), 'save'); }")
 
 
 def _errors(outs: list[list[dict]]) -> list[str]:
@@ -168,7 +190,7 @@ def test_jupyterlab_runs_the_report_notebook_and_saving_keeps_the_papermill_note
 
     # an empty params_path: a short Vietnamese note listing the params files
     session.set_parameter("params_path", "")
-    outs = session.run_all()
+    outs = session.run_all(fresh=True)
     errors = [o for cell in outs for o in cell if o["output_type"] == "error"]
     assert len(errors) == 1 and errors[0]["ename"] == "InputError"
     note = "\n".join(errors[0]["traceback"])
