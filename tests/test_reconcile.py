@@ -5,7 +5,12 @@ from __future__ import annotations
 from tests.conftest import write_csv
 from tthc_lib.load import load
 from tthc_lib.periods import parse_period
-from tthc_lib.reconcile import calendar_window, reconcile, write_differences
+from tthc_lib.reconcile import reconcile, write_differences
+
+
+def calendar_window(period):
+    window = period.calendar()
+    return window.start, window.end
 
 PROVINCE = [  # code, status, received, due, done
     ("A1", "10", "03/07/2023 08:00", "10/07/2023 17:00", "08/07/2023 09:00"),

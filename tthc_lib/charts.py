@@ -63,10 +63,12 @@ def _label(ax, x: float, y: float, text: str) -> None:
                 fontsize=FONT)
 
 
-def _count_axis(ax, values) -> None:
-    """A count axis: whole numbers only (never 0,5 of a dossier), room for the labels."""
-    ax.set_xlim(0, max(list(values) + [1]) * 1.35)
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+def _value_axis(ax, values, room: float = 1.35, whole: bool = True) -> None:
+    """A value axis from 0 with `room` for the labels right of the bars; `whole`: whole
+    numbers only (never 0,5 of a dossier), else steps such as 0,5 (points)."""
+    ax.set_xlim(0, max(list(values) + [1]) * room)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True) if whole else
+                               MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
     ax.xaxis.set_major_formatter(VN_NUMBER)
 
 
@@ -112,8 +114,7 @@ def timeliness_by_level(results: Results) -> Figure:
         v = results.by_level[lv]
         _label(ax, left[y], y, f"{fmt.number(v['resolved_total'])} hồ sơ\nđúng hạn "
                f"{fmt.percent(v['on_time_rate'])}")
-    _count_axis(ax, left)
-    ax.set_xlim(0, max(left + [1]) * 1.6)
+    _value_axis(ax, left, room=1.6)
     ax.legend(ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.18), frameon=False,
               handlelength=1.2, columnspacing=1.0)
     _titled(fig, "Hồ sơ đã giải quyết theo cấp và thời hạn")
@@ -197,12 +198,8 @@ def _bars(title: str, labels: list[str], values: list[float], note: str = "",
         _label(ax, v, y, show(v))
     if percent:
         _rate_axis(ax)
-    elif counts:
-        _count_axis(ax, values)
     else:
-        ax.set_xlim(0, max(values + [1]) * 1.35)
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
-        ax.xaxis.set_major_formatter(VN_NUMBER)
+        _value_axis(ax, values, whole=counts)
     _titled(fig, title, note)
     return fig
 

@@ -150,7 +150,7 @@ def _reconcile_counts(args, period) -> int:
     """`tthc reconcile` against the portal's statistics (counts per unit or procedure)."""
     from . import fmt
     from .policy import load_policy
-    from .reconcile import CountRow, calendar_window, reconcile_counts
+    from .reconcile import CountRow, reconcile_counts
 
     ds = _open(args)
     try:
@@ -162,7 +162,8 @@ def _reconcile_counts(args, period) -> int:
                            "paused_as_finished": r.paused, "portal": r.portal} for r in rows],
                          ensure_ascii=False, indent=2))
         return 0
-    w = calendar_window(period)
+    window = period.calendar()
+    w = (window.start, window.end)
     print(f"Đối chiếu số liệu {period.label_vi} với thống kê của Cổng DVCQG (Cổng tính "
           f"{fmt.day(w[0])}–{fmt.day(w[1])}). Mỗi dòng: tiếp nhận / tỷ lệ đúng hạn.")
     print(f"{'Đơn vị / thủ tục':<40}{'Kỳ báo cáo':>20}{'Tháng dương lịch':>20}"
@@ -528,8 +529,7 @@ def _from_workspace(args) -> None:
 
     for name in ("params", "data", "portal", "notebook", "catalog", "profile", "policy"):
         value = getattr(args, name, None)
-        if isinstance(value, str) and value and not Path(value).exists() \
-                and user_path(value).exists():
+        if isinstance(value, str) and value and user_path(value).exists():
             setattr(args, name, str(user_path(value)))
 
 

@@ -42,7 +42,7 @@ def latest_params() -> str:
             continue
         dated.append((end, name))
     if not dated:
-        raise InputError("no_params", note=no_params_note())
+        raise InputError("no_params", listing=no_params_note())
     return min(dated, key=lambda d: (-d[0].toordinal(), d[1]))[1]
 
 

@@ -39,26 +39,23 @@ def check_parameters(namespace: dict, before: set[str]) -> None:
             + (" Tệp tham số của đơn vị không dùng với -f; hãy dùng "
                "-p params_path params/<đơn vị>/<kỳ>.yaml." if unit_file else ""))
     if not str(namespace.get("params_path") or "").strip():
-        raise InputError("no_params", note=no_params_note())
+        raise InputError("no_params", listing=no_params_note())
 
 
 def no_params_note(limit: int = 12) -> str:
     """Return the note shown when a notebook has no params file: how to give one, and the
     params files of the workspace to choose from."""
+    from .errors import messages
     from .paths import find_workspace, params_files
 
     ws = find_workspace()
     found = params_files(ws) if ws else []
-    lines = ["Chưa chọn tệp tham số. Trong JupyterLab: sửa dòng params_path ở ô tham số đầu "
-             "notebook, ví dụ params_path = \"params/<đơn vị>/<kỳ>.yaml\", rồi Run All. "
-             "Với papermill: -p params_path params/<đơn vị>/<kỳ>.yaml."]
     if found:
-        lines.append(f"Các tệp tham số của thư mục làm việc {ws}:")
+        lines = [messages()["no_params_files"].format(workspace=ws)]
         lines += [f"  - {name}" for name in found[:limit]]
         if len(found) > limit:
-            lines.append(f"  … và {len(found) - limit} tệp khác.")
-    elif ws:
-        lines.append(f"Thư mục làm việc {ws} chưa có tệp tham số: tạo bằng `tthc params new`.")
+            lines.append(messages()["no_params_more"].format(count=len(found) - limit))
     else:
-        lines.append("Notebook không nằm trong một thư mục làm việc: tạo bằng `tthc init`.")
+        lines = [messages()["no_params_none"].format(workspace=ws) if ws
+                 else messages()["no_params_outside"]]
     return "\n".join(lines)

@@ -27,6 +27,7 @@ from .read import lit
 from .schema import C, fold
 
 RULES_FILE = RULES / "reconcile.yaml"
+HELD = ("on_hold", "waiting")  # treatments of a dossier waiting on the applicant or paused
 
 
 @cache
@@ -44,15 +45,6 @@ def causes(policy) -> dict[str, str]:
     labels = vocabulary().status_labels
     held = [f"{c} {labels[c]}" for c in labels if policy.treatment(c) in HELD]
     return {k: v.format(statuses=", ".join(held) or "—") for k, v in rules()["causes"].items()}
-
-
-HELD = ("on_hold", "waiting")  # treatments of a dossier waiting on the applicant or paused
-
-
-def calendar_window(period: Period) -> tuple[date, date]:
-    """Return the portal's window for the period: calendar months (2023-Q3 → 1/7–30/9)."""
-    window = period.calendar()
-    return window.start, window.end
 
 
 def _columns(headers, table: dict[str, tuple[str, ...]]) -> dict[str, int]:
