@@ -30,8 +30,7 @@ system-deps:
 			chromium poppler-utils fonts-liberation fonts-dejavu-core >/dev/null; \
 	else echo "Cần Chromium và pdftotext: sudo apt-get install chromium poppler-utils"; exit 1; fi
 
-data/samples/bac-giang-2023-Q3.csv: $(STAMP) tthc_lib/sample.py tthc_lib/sample_catalog.py \
-		tthc_lib/sample_shapes.py
+data/samples/bac-giang-2023-Q3.csv: $(STAMP) tthc_lib/samples/*.py
 	$(TTHC) sample
 
 sample: data/samples/bac-giang-2023-Q3.csv

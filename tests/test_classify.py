@@ -2,8 +2,8 @@
 
 import pytest
 
-from tthc_lib.classify import INTAKE, OUTCOME, classify
-from tthc_lib.periods import parse_period
+from tthc_lib.core.periods import parse_period
+from tthc_lib.engine.frame import INTAKE, OUTCOME, classify
 
 from .conftest import dossier
 
@@ -52,8 +52,8 @@ def test_out_of_scope_and_broken_rows_are_excluded_with_a_reason(make_table, kw,
 
 
 def test_a_computed_label_in_the_status_column_is_not_trusted(make_table):
-    from tthc_lib.load import InputError
-    from tthc_lib.policy import load_policy
+    from tthc_lib.engine.load import InputError
+    from tthc_lib.rules.policy import load_policy
 
     row = dossier("HS1", received="2023-07-03", due="2023-07-10", done="2023-07-12")
     row["trang_thai"] = "Đúng hạn"  # not a dossier status: refused under a status policy
@@ -67,7 +67,7 @@ def test_a_computed_label_in_the_status_column_is_not_trusted(make_table):
 
 
 def test_district_rows_are_refused_in_a_two_level_period(make_table):
-    from tthc_lib.load import InputError
+    from tthc_lib.engine.load import InputError
 
     rows = [dossier("HS1", received="2025-08-01", due="2025-08-05", cap="huyen")]
     with pytest.raises(InputError, match="không còn cấp huyện"):

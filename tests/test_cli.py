@@ -62,7 +62,7 @@ def test_bad_input_is_one_message_and_exit_2_without_traceback(tmp_path):
 
 def test_compute_does_not_import_rendering_packages():
     code = ("import sys; from tthc_lib import cli; "
-            "import tthc_lib.report, tthc_lib.compute, tthc_lib.load; "
+            "import tthc_lib.report.build, tthc_lib.model.results, tthc_lib.engine.load; "
             "heavy = [m for m in ('matplotlib', 'papermill', 'nbconvert') if m in sys.modules]; "
             "print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

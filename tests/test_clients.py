@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tthc_lib.pdf import CHROMIUM_ARGS, find_chromium
+from tthc_lib.run.pdf import CHROMIUM_ARGS, find_chromium
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent

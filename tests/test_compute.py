@@ -6,12 +6,12 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tthc_lib.checks import identities
-from tthc_lib.classify import classify
-from tthc_lib.compute import compute
-from tthc_lib.load import load_frame
-from tthc_lib.periods import parse_period
-from tthc_lib.registry import COUNTS, IDENTITIES
+from tthc_lib.analysis.checks import identities
+from tthc_lib.core.periods import parse_period
+from tthc_lib.engine.frame import classify
+from tthc_lib.engine.load import load_frame
+from tthc_lib.model.registry import COUNTS, IDENTITIES
+from tthc_lib.model.results import compute
 
 from .conftest import dossier
 

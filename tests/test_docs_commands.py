@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tthc_lib.cli import parser
+from tthc_lib.cli.main import parser
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).parent.parent

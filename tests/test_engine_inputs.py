@@ -5,10 +5,10 @@ checked by its first run) is refused or de-duplicated exactly like a CSV."""
 import pandas as pd
 import pytest
 
-from tthc_lib.classify import classify
-from tthc_lib.errors import InputError
-from tthc_lib.load import load
-from tthc_lib.periods import parse_period
+from tthc_lib.core.errors import InputError
+from tthc_lib.core.periods import parse_period
+from tthc_lib.engine.frame import classify
+from tthc_lib.engine.load import load
 
 from .conftest import FIXTURES, dossier, write_csv
 
@@ -60,7 +60,7 @@ def test_parquet_bad_values_and_duplicates(tmp_path):
 
 
 def test_a_refused_file_is_never_cached(tmp_path, monkeypatch):
-    from tthc_lib.paths import cache_dir
+    from tthc_lib.core.paths import cache_dir
 
     monkeypatch.setenv("TTHC_CACHE", str(tmp_path / "cache"))
     bad = write_csv(tmp_path / "bad.csv", [dossier("A", "31/02/2023", "2023-07-05")])
@@ -92,7 +92,7 @@ def test_a_code_of_spaces_only_is_empty(tmp_path, suffix):
 
 
 def test_a_large_csv_is_streamed_with_the_same_figures_and_rows(tmp_path, monkeypatch):
-    import tthc_lib.read as read
+    import tthc_lib.io.read as read
 
     src = FIXTURES / "small_export.csv"
     whole = figures(src, cache=False)

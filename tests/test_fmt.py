@@ -1,4 +1,4 @@
-from tthc_lib import fmt
+from tthc_lib.core import fmt
 
 
 def test_numbers_use_dots_between_thousands():

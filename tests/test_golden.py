@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from tthc_lib.classify import classify
-from tthc_lib.compute import compute
-from tthc_lib.load import load
-from tthc_lib.narrative import ii06_rows, render, results_view
-from tthc_lib.periods import parse_period
-from tthc_lib.sections import BY_KEY
+from tthc_lib.core.periods import parse_period
+from tthc_lib.engine.frame import classify
+from tthc_lib.engine.load import load
+from tthc_lib.model.results import compute
+from tthc_lib.model.sections import BY_KEY
+from tthc_lib.report.narrative import ii06_rows, render, results_view
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLDEN = FIXTURES / "golden"
@@ -37,7 +37,7 @@ def test_small_export_figures(results):
 
 
 def test_ii06_table_golden(results):
-    from tthc_lib.policy import load_policy
+    from tthc_lib.rules.policy import load_policy
 
     check("ii06_small.html", render("ii06_table.html.j2", rows=ii06_rows(results),
                                     notes=load_policy("tt01").header_notes,
@@ -56,7 +56,7 @@ def small_report(tmp_path_factory):
     """The small export's report, as a params file makes it, on a fixed date."""
     from datetime import datetime
 
-    from tthc_lib.report import build_report
+    from tthc_lib.report.build import build_report
 
     tmp = tmp_path_factory.mktemp("golden")
     (tmp / "2023-Q3.yaml").write_text(
@@ -76,7 +76,7 @@ def test_reconciliation_section_golden(tmp_path):
     from datetime import datetime
 
     from tests.test_reconcile import _files, _params
-    from tthc_lib.report import build_report
+    from tthc_lib.report.build import build_report
 
     _files(tmp_path)
     check("reconcile_small.html",
@@ -89,7 +89,7 @@ def test_classification_sql_snapshot(preset):
     from datetime import date
 
     from tthc_lib.engine import classify_sql
-    from tthc_lib.policy import load_policy
+    from tthc_lib.rules.policy import load_policy
 
     sql = classify_sql(load_policy(preset), parse_period("2023-Q3"), date(2023, 10, 5))
     check(f"classify_{preset}.sql", "\n".join(line.rstrip() for line in sql.splitlines()) + "\n")

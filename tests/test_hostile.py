@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import dossier, write_csv
-from tthc_lib.errors import InputError, Problem
-from tthc_lib.load import load
-from tthc_lib.periods import PeriodError, parse_period
-from tthc_lib.schema import is_personal_header
-from tthc_lib.spec import load_spec
-from tthc_lib.text import MASK, display, mask
+from tthc_lib.core.errors import InputError, Problem
+from tthc_lib.core.periods import PeriodError, parse_period
+from tthc_lib.core.schema import is_personal_header
+from tthc_lib.core.text import MASK, display, mask
+from tthc_lib.engine.load import load
+from tthc_lib.report.spec import load_spec
 
 ROOT = Path(__file__).parent.parent
 UNIT = "unit: {slug: d, name: UBND tỉnh D, short_name: tỉnh D}\nperiod: 2023-Q3\n"
@@ -75,7 +75,7 @@ def test_names_carrying_personal_data_are_masked_everywhere_and_counted(tmp_path
     from openpyxl import load_workbook
 
     from tthc_lib import charts
-    from tthc_lib.report import build_report
+    from tthc_lib.report.build import build_report
 
     write_csv(tmp_path / "hs.csv", [
         dossier("A", "2023-07-01", "2023-07-05", "2023-07-04", agency="UBND xã B - 0912345678"),
@@ -136,7 +136,7 @@ def _xlsx(path: Path, banner: bytes) -> Path:
 
 
 def test_an_xlsx_that_inflates_is_refused_before_parsing(tmp_path, monkeypatch):
-    import tthc_lib.read as read
+    import tthc_lib.io.read as read
 
     monkeypatch.setattr(read, "MAX_SMALL_PART", 1 << 20)
     path = _xlsx(tmp_path / "bom.xlsx", b"A" * (8 << 20))
@@ -216,8 +216,8 @@ def test_time_zone_aware_parquet_is_read_in_vietnam_time(tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from tthc_lib.classify import classify
-    from tthc_lib.periods import parse_period as period
+    from tthc_lib.core.periods import parse_period as period
+    from tthc_lib.engine.frame import classify
 
     utc = [datetime(2023, 9, 14, 17, 30, tzinfo=UTC),  # 15/09 00:30 in Việt Nam
            datetime(2023, 6, 14, 17, 30, tzinfo=UTC)]  # 15/06 00:30
@@ -266,7 +266,7 @@ def test_two_params_files_writing_the_same_report_are_refused_before_rendering(t
 
 
 def test_index_links_are_url_quoted(tmp_path):
-    from tthc_lib.batch import Outcome, write_index
+    from tthc_lib.run.batch import Outcome, write_index
 
     folder = tmp_path / "a b" / "2023-Q3"
     folder.mkdir(parents=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import dossier, write_csv
-from tthc_lib.errors import InputError
-from tthc_lib.index766 import method, parse_method, score
+from tthc_lib.analysis.index766 import method, parse_method, score
+from tthc_lib.core.errors import InputError
 
 FULL_PAYMENT = {"data:paid_online_total": 80, "index766:dossiers_with_fees": 100,
                 "index766:tthc_fees_payable_online": 9, "index766:tthc_with_fees": 10,
@@ -100,7 +100,7 @@ def test_a_rule_is_data_and_a_bad_one_is_named():
 
 
 def test_params_index766_block_is_checked(tmp_path):
-    from tthc_lib.spec import load_spec
+    from tthc_lib.report.spec import load_spec
 
     write_csv(tmp_path / "hs.csv", [dossier("A", "2023-07-01", "2023-07-05")])
     p = tmp_path / "p.yaml"
@@ -115,7 +115,7 @@ def test_params_index766_block_is_checked(tmp_path):
 
 
 def test_tthc_score_prints_the_biggest_loss_and_what_recovers_it(tmp_path, capsys):
-    from tthc_lib.cli import main
+    from tthc_lib.cli.main import main
 
     rows = [dossier(f"A{i}", "2023-07-01", "2023-07-05", "2023-07-04") for i in range(8)]
     rows += [dossier(f"B{i}", "2023-07-01", "2023-07-05", "2023-07-09") for i in range(2)]
@@ -131,7 +131,7 @@ def test_tthc_score_prints_the_biggest_loss_and_what_recovers_it(tmp_path, capsy
 
 def test_the_report_section_and_chart_appear_with_an_index766_block(tmp_path):
     from tthc_lib import charts
-    from tthc_lib.report import build_report
+    from tthc_lib.report.build import build_report
 
     rows = [dossier(f"A{i}", "2023-07-01", "2023-07-05", "2023-07-04") for i in range(9)]
     rows += [dossier("B", "2023-07-01", "2023-07-05", "2023-07-09")]

@@ -6,8 +6,8 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from tthc_lib.load import InputError, load
-from tthc_lib.schema import C
+from tthc_lib.core.schema import C
+from tthc_lib.engine.load import InputError, load
 
 from .conftest import CANONICAL, dossier, write_csv
 
@@ -165,7 +165,7 @@ def test_windows_1258_and_utf16_csv(tmp_path):
 
 def test_a_validated_export_is_cached_by_content_and_reloaded_identically(tmp_path,
                                                                            monkeypatch):
-    from tthc_lib.paths import cache_dir
+    from tthc_lib.core.paths import cache_dir
 
     monkeypatch.setenv("TTHC_CACHE", str(tmp_path / "cache"))
     row = dossier("HS1", "03/07/2023", "10/07/2023", "05/07/2023") | {"Họ tên": "Vũ Văn A"}

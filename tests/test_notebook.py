@@ -6,8 +6,8 @@ import logging
 
 import papermill as pm
 
-from tthc_lib import render
-from tthc_lib.render import load_notebook
+from tthc_lib.run import render
+from tthc_lib.run.render import load_notebook
 
 
 def test_parameters_cell_declares_what_render_passes(tmp_path):
@@ -30,7 +30,7 @@ def test_papermill_parses_every_parameter_line_of_both_notebooks(tmp_path, caplo
     import jupytext
     import nbformat
 
-    from tthc_lib.paths import notebook
+    from tthc_lib.core.paths import notebook
 
     for name in ("report.py", "explore.py"):
         path = tmp_path / name.replace(".py", ".ipynb")

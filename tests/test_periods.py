@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tthc_lib.periods import PeriodError, parse_period, weeks
+from tthc_lib.core.periods import PeriodError, parse_period, weeks
 
 
 @pytest.mark.parametrize("code,start,end,label", [
@@ -55,7 +55,7 @@ def test_vietnamese_period_spellings(text, code):
 
 
 def test_a_period_owns_its_arithmetic():
-    from tthc_lib.periods import parse_period as p
+    from tthc_lib.core.periods import parse_period as p
 
     q3 = p("2023-Q3")
     assert (q3.kind, q3.year, q3.number, q3.roman) == ("quarter", 2023, 3, "III")

@@ -6,10 +6,10 @@ policies' rules (counting-rules.md); the engine must agree dossier by dossier.
 
 import pytest
 
-from tthc_lib.classify import INTAKE, OUTCOME, classify
-from tthc_lib.errors import InputError
-from tthc_lib.periods import parse_period
-from tthc_lib.policy import builtin_policies, load_policy
+from tthc_lib.core.errors import InputError
+from tthc_lib.core.periods import parse_period
+from tthc_lib.engine.frame import INTAKE, OUTCOME, classify
+from tthc_lib.rules.policy import builtin_policies, load_policy
 
 from .conftest import dossier
 
@@ -80,7 +80,7 @@ PRESETS = ("tt01", "dates-only", "opencps", "cong-dvcqg")
 
 @pytest.fixture(scope="module")
 def oracle_table(tmp_path_factory):
-    from tthc_lib.load import load
+    from tthc_lib.engine.load import load
 
     from .conftest import write_csv
 
@@ -103,7 +103,7 @@ def test_every_dossier_gets_the_hand_worked_class(oracle_table, preset):
 
 @pytest.mark.parametrize("preset", PRESETS)
 def test_the_identities_hold_under_every_preset(oracle_table, preset):
-    from tthc_lib.checks import identities
+    from tthc_lib.analysis.checks import identities
 
     ct = classify(oracle_table, Q3, policy=load_policy(preset))
     assert all(f.ok for f in identities(ct.run.results)), preset
@@ -161,7 +161,7 @@ def test_presets_are_shipped_with_tt01_first():
 
 
 def test_finished_without_an_end_date_is_listed_with_its_rows(tmp_path):
-    from tthc_lib.report import build_report
+    from tthc_lib.report.build import build_report
 
     from .conftest import write_csv
 

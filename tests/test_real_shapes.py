@@ -9,14 +9,14 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from tthc_lib import sample_shapes
-from tthc_lib.catalog import load_catalog
-from tthc_lib.classify import classify
-from tthc_lib.errors import InputError
-from tthc_lib.load import load
-from tthc_lib.periods import parse_period
-from tthc_lib.profiles import detect, load_profile, vocabulary
-from tthc_lib.schema import C
+from tthc_lib.core.errors import InputError
+from tthc_lib.core.periods import parse_period
+from tthc_lib.core.schema import C
+from tthc_lib.engine.frame import classify
+from tthc_lib.engine.load import load
+from tthc_lib.rules.catalog import load_catalog
+from tthc_lib.rules.profiles import detect, load_profile, vocabulary
+from tthc_lib.samples import shapes as sample_shapes
 
 from .conftest import dossier, write_csv
 
@@ -63,7 +63,7 @@ def test_each_real_shape_is_detected_and_gives_its_figures_under_tt01(shapes, ke
 
 
 def test_dates_only_gives_the_same_figures_as_before_on_the_canonical_sample(bac_giang_csv):
-    from tthc_lib.policy import load_policy
+    from tthc_lib.rules.policy import load_policy
 
     run = classify(load(bac_giang_csv), Q3, policy=load_policy("dates-only")).run
     n = run.results.indicators
@@ -118,7 +118,7 @@ def test_utc_profile_reads_naive_values_as_utc(tmp_path):
     (C.trang_thai, "waiting", "5"),
 ])
 def test_shared_vocabulary(column, raw, code):
-    from tthc_lib.schema import fold
+    from tthc_lib.core.schema import fold
 
     assert vocabulary().table(column).get(fold(raw)) == code
 
@@ -223,7 +223,7 @@ def test_inspect_names_what_would_be_refused(tmp_path):
 
 
 def test_report_on_the_provincial_list_states_how_it_was_read_and_counted(shapes, tmp_path):
-    from tthc_lib.report import build_report
+    from tthc_lib.report.build import build_report
 
     path = shapes["yen-bai-2023-Q3"]
     params = tmp_path / "p.yaml"

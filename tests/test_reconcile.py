@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from tests.conftest import write_csv
-from tthc_lib.load import load
-from tthc_lib.periods import parse_period
-from tthc_lib.reconcile import reconcile, write_differences
+from tthc_lib.analysis.reconcile import reconcile, write_differences
+from tthc_lib.core.periods import parse_period
+from tthc_lib.engine.load import load
 
 
 def calendar_window(period):
@@ -87,7 +87,7 @@ def test_the_differences_go_to_xlsx_as_codes_and_dates(tmp_path):
 
 
 def test_tthc_reconcile_prints_causes_and_the_rate_steps(tmp_path, capsys):
-    from tthc_lib.cli import main
+    from tthc_lib.cli.main import main
 
     province, portal = _files(tmp_path)
     assert main(["reconcile", str(province), "--portal", str(portal), "-p", "2023-Q3"]) == 0
@@ -97,7 +97,7 @@ def test_tthc_reconcile_prints_causes_and_the_rate_steps(tmp_path, capsys):
 
 
 def test_the_report_section_reconciles_with_the_params_portal_file(tmp_path):
-    from tthc_lib.report import build_report
+    from tthc_lib.report.build import build_report
 
     _files(tmp_path)
     p = _params(tmp_path, "cong.csv")
@@ -109,7 +109,7 @@ def test_the_report_section_reconciles_with_the_params_portal_file(tmp_path):
 
 
 def test_the_sample_portal_list_plants_every_cause(tmp_path):
-    from tthc_lib.sample import BAC_KAN_STP_2023, write, write_portal
+    from tthc_lib.samples.generator import BAC_KAN_STP_2023, write, write_portal
 
     data = write(BAC_KAN_STP_2023, tmp_path / "bk.csv")
     portal = write_portal(BAC_KAN_STP_2023, tmp_path / "bk-cong.csv")
@@ -122,9 +122,9 @@ def test_the_sample_portal_list_plants_every_cause(tmp_path):
 
 
 def test_the_portals_counts_per_unit_are_reconciled_by_window_and_status(tmp_path, capsys):
-    from tthc_lib.cli import main
-    from tthc_lib.policy import load_policy
-    from tthc_lib.reconcile import portal_shape, reconcile_counts
+    from tthc_lib.analysis.reconcile import portal_shape, reconcile_counts
+    from tthc_lib.cli.main import main
+    from tthc_lib.rules.policy import load_policy
 
     province, _ = _files(tmp_path)
     write_csv(tmp_path / "thong-ke.csv", [
@@ -151,7 +151,7 @@ def test_the_portals_counts_per_unit_are_reconciled_by_window_and_status(tmp_pat
 
 
 def test_the_report_section_takes_the_portals_counts_too(tmp_path):
-    from tthc_lib.report import build_report
+    from tthc_lib.report.build import build_report
 
     _files(tmp_path)
     write_csv(tmp_path / "thong-ke.csv", [
@@ -173,8 +173,8 @@ def test_both_files_in_the_sync_standard_shape_name_the_planted_counts(tmp_path,
 
     import numpy as np
 
-    from tthc_lib.cli import main
-    from tthc_lib.sample_shapes import SHAPES, write_shape
+    from tthc_lib.cli.main import main
+    from tthc_lib.samples.shapes import SHAPES, write_shape
 
     province = write_shape(SHAPES["tuyen-quang-2023-Q3"], tmp_path)
     with province.open(encoding="utf-8-sig", newline="") as f:
@@ -213,7 +213,7 @@ def test_both_files_in_the_sync_standard_shape_name_the_planted_counts(tmp_path,
 
 
 def test_inspect_recognises_a_portal_list_and_says_to_reconcile_with_it(tmp_path, capsys):
-    from tthc_lib.cli import main
+    from tthc_lib.cli.main import main
 
     _, portal = _files(tmp_path)
     assert main(["inspect", str(portal)]) == 2

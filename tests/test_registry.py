@@ -1,4 +1,4 @@
-from tthc_lib.registry import COUNTS, FORM_II06_COLUMNS, IDENTITIES, INDICATORS, REGISTRY
+from tthc_lib.model.registry import COUNTS, FORM_II06_COLUMNS, IDENTITIES, INDICATORS, REGISTRY
 
 SPINE_IDS = {
     "received_total", "received_new", "received_new_online", "received_new_offline",
@@ -27,7 +27,7 @@ def test_every_ratio_names_existing_count_indicators_of_its_own_source():
 
 
 def test_figure_identities_and_mirrors_refer_to_registered_ids():
-    from tthc_lib.registry import FIGURE_IDENTITIES, FIGURE_MIRRORS, FIGURES
+    from tthc_lib.model.registry import FIGURE_IDENTITIES, FIGURE_MIRRORS, FIGURES
 
     figures = {f.id for f in FIGURES}
     for left, right in FIGURE_IDENTITIES:

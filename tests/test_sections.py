@@ -5,10 +5,10 @@ from datetime import datetime
 
 import pytest
 
-from tthc_lib.load import InputError
-from tthc_lib.report import build_report
-from tthc_lib.sections import SECTIONS
-from tthc_lib.spec import load_spec
+from tthc_lib.engine.load import InputError
+from tthc_lib.model.sections import SECTIONS
+from tthc_lib.report.build import build_report
+from tthc_lib.report.spec import load_spec
 
 from .conftest import bundled_params, dossier, write_csv
 
@@ -131,8 +131,8 @@ def test_previous_period_comparison(tmp_path):
 @pytest.mark.parametrize("fid", sorted({f for s in SECTIONS for f in s.figures
                                         if f != "interconnected_window_total"}))
 def test_a_section_given_one_figure_shows_it_and_names_what_is_missing(tmp_path, fid):
-    from tthc_lib import fmt
-    from tthc_lib.registry import REGISTRY
+    from tthc_lib.core import fmt
+    from tthc_lib.model.registry import REGISTRY
 
     write_csv(tmp_path / "hs.csv", [dossier("A", "2023-07-01", "2023-07-05")])
     p = tmp_path / "p.yaml"

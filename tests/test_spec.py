@@ -2,8 +2,8 @@
 
 import pytest
 
-from tthc_lib.load import InputError
-from tthc_lib.spec import load_spec
+from tthc_lib.engine.load import InputError
+from tthc_lib.report.spec import load_spec
 
 from .conftest import dossier, write_csv
 
@@ -87,7 +87,7 @@ def test_every_problem_at_once_with_did_you_mean(params):
 
 
 def test_document_params_number_date_signer_and_annex(params):
-    from tthc_lib.report import build_report
+    from tthc_lib.report.build import build_report
 
     rep = build_report(params(GOOD.replace("name: UBND tỉnh Demo,", "name: UBND tỉnh Demo, "
                                            "signer: KT. CHỦ TỊCH / PHÓ CHỦ TỊCH, signer_name: "
@@ -127,7 +127,7 @@ def test_today_is_the_report_date_for_every_figure(tmp_path):
     """A result dated after the report's date is "in the future" for the report, its
     presets and the drill-downs alike (not the day the report happens to be made)."""
     from tthc_lib.explore import Explore
-    from tthc_lib.report import build_report
+    from tthc_lib.report.build import build_report
 
     write_csv(tmp_path / "hs.csv", [dossier("A", "2023-07-01", "2023-07-05", "2023-07-04"),
                                     dossier("B", "2023-07-01", "2023-07-12", "2023-07-10")])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.conftest import dossier, write_csv
-from tthc_lib.report import build_report
+from tthc_lib.report.build import build_report
 
 
 def _earlier(outputs, code, label, start, end, on_time, online, received, late_by_field):

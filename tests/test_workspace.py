@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import dossier, write_csv
-from tthc_lib.cli import main, parser
+from tthc_lib.cli.main import main, parser
 
 ROOT = Path(__file__).parent.parent
 SMALL = Path(__file__).parent / "fixtures" / "small_export.csv"
@@ -69,7 +69,7 @@ def test_version(capsys):
 # ------------------------------------------------------------------ the workspace
 
 def test_init_makes_a_workspace_and_never_overwrites(tmp_path):
-    from tthc_lib.workspace import init
+    from tthc_lib.run.workspace import init
 
     ws = tmp_path / "ws"
     created = init(ws, say=lambda _m: None)
@@ -85,7 +85,7 @@ def test_init_makes_a_workspace_and_never_overwrites(tmp_path):
 
 
 def test_clean_samples_keeps_the_analysts_own_files(tmp_path):
-    from tthc_lib.workspace import clean_samples
+    from tthc_lib.run.workspace import clean_samples
 
     samples = tmp_path / "data" / "samples"
     samples.mkdir(parents=True)
@@ -104,16 +104,16 @@ def test_clean_samples_keeps_the_analysts_own_files(tmp_path):
 
 
 def test_the_shipped_ipynb_is_the_report_notebook():
-    from tthc_lib.workspace import report_notebook_ipynb
+    from tthc_lib.run.workspace import report_notebook_ipynb
 
     shipped = (ROOT / "notebooks" / "report.ipynb").read_text(encoding="utf-8")
-    assert shipped == report_notebook_ipynb(), "run: python -c 'from tthc_lib.workspace " \
+    assert shipped == report_notebook_ipynb(), "run: python -c 'from tthc_lib.run.workspace " \
         "import report_notebook_ipynb as r; open(\"notebooks/report.ipynb\", \"w\")" \
         ".write(r())'"
 
 
 def test_unknown_notebook_parameters_are_refused():
-    from tthc_lib.errors import InputError
+    from tthc_lib.core.errors import InputError
     from tthc_lib.nbparams import check_parameters
 
     before = {"In", "Out"}
@@ -130,7 +130,7 @@ def test_unknown_notebook_parameters_are_refused():
 
 
 def test_the_index_lists_every_report_by_period_with_links_to_other_periods(tmp_path):
-    from tthc_lib.batch import Outcome, write_index
+    from tthc_lib.run.batch import Outcome, write_index
 
     def report(slug, code, label, start):
         folder = tmp_path / slug / code
@@ -187,7 +187,7 @@ def test_an_installed_wheel_works_in_an_empty_folder(tmp_path):
 
 @pytest.mark.slow
 def test_papermill_as_documented_gives_the_right_unit(tmp_path):
-    from tthc_lib.workspace import init
+    from tthc_lib.run.workspace import init
 
     init(tmp_path, say=lambda _m: None)
     (tmp_path / "params" / "ha-giang").mkdir()
@@ -260,7 +260,7 @@ def test_tthc_explore_copies_a_notebook_into_the_workspace(tmp_path, capsys, mon
 
 def _tiny_workspace(root: Path) -> Path:
     """A workspace made by `tthc init` with one unit whose export is in data/."""
-    from tthc_lib.workspace import init
+    from tthc_lib.run.workspace import init
 
     ws = root / "ws"
     init(ws, say=lambda _m: None)
@@ -274,8 +274,8 @@ def _tiny_workspace(root: Path) -> Path:
 
 def test_a_notebook_in_notebooks_finds_its_workspace_and_resolves_paths_as_the_cli(
         tmp_path, monkeypatch):
-    from tthc_lib.paths import MARKER, find_workspace, user_path, workspace
-    from tthc_lib.report import build_report
+    from tthc_lib.core.paths import MARKER, find_workspace, user_path, workspace
+    from tthc_lib.report.build import build_report
 
     ws = _tiny_workspace(tmp_path)
     assert (ws / MARKER).is_file()
@@ -292,8 +292,8 @@ def test_a_notebook_in_notebooks_finds_its_workspace_and_resolves_paths_as_the_c
 
 
 def test_a_params_file_of_another_workspace_says_cd_or_dash_c(tmp_path, monkeypatch):
-    from tthc_lib.errors import InputError
-    from tthc_lib.spec import load_spec
+    from tthc_lib.core.errors import InputError
+    from tthc_lib.report.spec import load_spec
 
     ws = _tiny_workspace(tmp_path)
     (ws / "params" / "d" / "2023-Q3.yaml").write_text(
@@ -325,7 +325,7 @@ def test_explore_without_a_params_file_takes_the_latest_period(tmp_path, monkeyp
 def test_init_in_a_folder_with_params_adds_no_example_unit(tmp_path):
     """`tthc init .` in a workspace that has units: no example unit whose data is missing
     (a batch would report it as failed)."""
-    from tthc_lib.workspace import init
+    from tthc_lib.run.workspace import init
 
     ws = _tiny_workspace(tmp_path)
     (ws / "params" / "vi-du" / "2023-Q3.yaml").unlink()

@@ -18,9 +18,9 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
-from . import fmt  # noqa: E402
-from .compute import Results  # noqa: E402
-from .schema import LEVEL_LABELS  # noqa: E402
+from .core import fmt  # noqa: E402
+from .core.schema import LEVEL_LABELS  # noqa: E402
+from .model.results import Results  # noqa: E402
 
 COLORS = {"early": "#2e7d32", "on_time": "#81c784", "late": "#c62828",
           "online": "#1565c0", "offline": "#f9a825", "bar": "#455a64", "bad": "#c62828"}

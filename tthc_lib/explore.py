@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .text import display
+from .core.text import display
+from .engine.measures import count_sql, indicator_sql, ratio_sql, where_sql
 
 LABELS = {
     "ma_ho_so": "Mã hồ sơ", "ma_tthc": "Mã TTHC", "ten_tthc": "Tên thủ tục",
@@ -28,11 +29,11 @@ def latest_params() -> str:
     """Return the workspace's params file of the latest period (then by name), for a
     notebook opened without one; raise InputError with the note listing them when there is
     none."""
-    from .errors import InputError
+    from .core.errors import InputError
+    from .core.paths import params_files, workspace
+    from .core.periods import parse_period
     from .nbparams import no_params_note
-    from .paths import params_files, workspace
-    from .periods import parse_period
-    from .spec import read_params
+    from .report.spec import read_params
 
     dated = []
     for name in params_files():
@@ -53,13 +54,13 @@ class Explore:
     def __init__(self, params_path: str | Path, workspace: str | Path | None = None):
         import os
 
-        from .catalog import load_catalog
-        from .classify import classify
-        from .load import load
-        from .paths import user_path
-        from .policy import load_policy
-        from .profiles import load_profile
-        from .spec import load_spec
+        from .core.paths import user_path
+        from .engine.frame import classify
+        from .engine.load import load
+        from .report.spec import load_spec
+        from .rules.catalog import load_catalog
+        from .rules.policy import load_policy
+        from .rules.profiles import load_profile
 
         if workspace:  # a notebook runs in its own folder: work from the workspace
             os.chdir(workspace)
@@ -84,14 +85,14 @@ class Explore:
                 shown = {v: display(v) if isinstance(v, str) else v for v in df[col].unique()}
                 df[col] = df[col].map(shown)
         if "cap" in df:
-            from .schema import LEVEL_LABELS
+            from .core.schema import LEVEL_LABELS
 
             df["cap"] = df["cap"].map(lambda v: LEVEL_LABELS.get(v, v))
         return df.rename(columns=LABELS)
 
     @staticmethod
     def _where(agency: str | None, field: str | None) -> str:
-        from .read import lit
+        from .io.read import lit
 
         parts = []
         if agency is not None:
@@ -105,7 +106,7 @@ class Explore:
         latest first by how many days late."""
         return self._frame(
             f"SELECT {_DOSSIER}, res, date_diff('day', CAST(due AS DATE), CAST(res AS DATE)) "
-            f"AS days_late FROM {{counted}} WHERE outcome = 'late'"
+            f"AS days_late FROM {{counted}} WHERE {where_sql('resolved_late')}"
             f"{self._where(agency, field)} ORDER BY days_late DESC, ma_ho_so")
 
     def late_by(self, by: str = "co_quan"):
@@ -116,10 +117,9 @@ class Explore:
             raise ValueError("by: co_quan, linh_vuc hoặc cap (có thể nhiều, cách nhau dấu phẩy)")
         cols = ", ".join(keys)
         return self._frame(
-            f"SELECT {cols}, count(*) FILTER (WHERE outcome = 'late') AS late, "
-            "count(*) FILTER (WHERE outcome IN ('early', 'on_time', 'late')) AS resolved, "
-            "round(100.0 * count(*) FILTER (WHERE outcome = 'late') / nullif(count(*) FILTER "
-            "(WHERE outcome IN ('early', 'on_time', 'late')), 0), 1) AS late_rate "
+            f"SELECT {cols}, {count_sql('resolved_late')} AS late, "
+            f"{count_sql('resolved_total')} AS resolved, "
+            f"round({ratio_sql('resolved_late', 'resolved_total')}, 1) AS late_rate "
             f"FROM {{counted}} GROUP BY {cols} HAVING late > 0 ORDER BY late DESC, {cols}")
 
     def pending_overdue(self, agency: str | None = None, field: str | None = None):
@@ -127,7 +127,7 @@ class Explore:
         many days, most overdue first."""
         return self._frame(
             f"SELECT {_DOSSIER}, date_diff('day', CAST(due AS DATE), DATE '{self._end}') AS "
-            f"days_overdue FROM {{counted}} WHERE outcome = 'pending_overdue'"
+            f"days_overdue FROM {{counted}} WHERE {where_sql('pending_overdue')}"
             f"{self._where(agency, field)} ORDER BY days_overdue DESC, ma_ho_so")
 
     def on_time_by_week(self, field: str | None = None, agency: str | None = None):
@@ -135,17 +135,16 @@ class Explore:
         for one field and/or agency or the whole unit."""
         return self._frame(
             "SELECT CAST(date_trunc('week', res) AS DATE) AS week, "
-            "count(*) AS resolved, count(*) FILTER (WHERE outcome IN ('early', 'on_time')) "
-            "AS on_time, round(100.0 * count(*) FILTER (WHERE outcome IN ('early', 'on_time')) "
-            "/ count(*), 1) AS on_time_rate FROM {counted} "
-            f"WHERE outcome IN ('early', 'on_time', 'late'){self._where(agency, field)} "
-            "GROUP BY week ORDER BY week")
+            f"{count_sql('resolved_total')} AS resolved, {count_sql('resolved_not_late')} "
+            f"AS on_time, round({indicator_sql('on_time_rate')}, 1) AS on_time_rate "
+            f"FROM {{counted}} WHERE {where_sql('resolved_total')}"
+            f"{self._where(agency, field)} GROUP BY week ORDER BY week")
 
     def compare_agencies(self, first: str, second: str):
         """Every count and rate of two agencies side by side (indicator labels as rows)."""
         import pandas as pd
 
-        from .registry import REGISTRY
+        from .model.registry import REGISTRY
 
         by = self.results.by_agency
         missing = [a for a in (first, second) if a not in by]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import types
 
-from .errors import InputError
+from .core.errors import InputError, messages
 
 PARAMETERS = {
     "params_path": "tệp tham số YAML của đơn vị và kỳ, ví dụ params/bac-giang/2023-Q3.yaml",
@@ -33,11 +33,9 @@ def check_parameters(namespace: dict, before: set[str]) -> None:
             close = difflib.get_close_matches(name, PARAMETERS, n=1)
             hints.append(f"'{name}'" + (f" (có phải là '{close[0]}'?)" if close else ""))
         unit_file = {"unit", "period", "data"} & set(unknown)
-        raise InputError(
-            f"Notebook không có tham số {', '.join(hints)}. Tham số của notebook: "
-            + "; ".join(f"{k} — {v}" for k, v in PARAMETERS.items()) + "."
-            + (" Tệp tham số của đơn vị không dùng với -f; hãy dùng "
-               "-p params_path params/<đơn vị>/<kỳ>.yaml." if unit_file else ""))
+        raise InputError("notebook_parameters", names=", ".join(hints),
+                         known="; ".join(f"{k} — {v}" for k, v in PARAMETERS.items()),
+                         hint=messages()["notebook_parameters_unit"] if unit_file else "")
     if not str(namespace.get("params_path") or "").strip():
         raise InputError("no_params", listing=no_params_note())
 
@@ -45,8 +43,7 @@ def check_parameters(namespace: dict, before: set[str]) -> None:
 def no_params_note(limit: int = 12) -> str:
     """Return the note shown when a notebook has no params file: how to give one, and the
     params files of the workspace to choose from."""
-    from .errors import messages
-    from .paths import find_workspace, params_files
+    from .core.paths import find_workspace, params_files
 
     ws = find_workspace()
     found = params_files(ws) if ws else []

@@ -1,0 +1,1 @@
+"""Analyses composed of engine runs: cross-checks, Decision 766, trends, reconciliation."""

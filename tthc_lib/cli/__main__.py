@@ -1,0 +1,7 @@
+"""`python -m tthc_lib.cli`."""
+
+import sys
+
+from .main import main
+
+sys.exit(main())

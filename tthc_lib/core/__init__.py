@@ -1,0 +1,1 @@
+"""The bottom layer: errors with codes, text and numbers as shown, periods, paths, columns."""

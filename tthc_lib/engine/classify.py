@@ -1,0 +1,71 @@
+"""The counting rules of form II.06 as SQL: a status policy and a period compiled to the
+SELECT that classifies every dossier (treatment, reason left out, intake, outcome,
+channel group). The one definition of the counting rules."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..core.periods import Period
+from ..io.read import lit
+from ..rules.policy import Policy
+
+
+def classify_sql(policy: Policy, period: Period, today: date,
+                 relation: str = "dossiers") -> str:
+    """Return the SELECT that classifies every dossier of `relation` for `period` under
+    `policy`: the status treatment, why a row is left out (`reason`, '' when counted),
+    intake (new | carried), outcome and the channel group. The one definition of the
+    counting rules."""
+    start, end, now = (f"DATE {lit(d.isoformat())}" for d in (period.start, period.end, today))
+    if policy.use_status:
+        whens = " ".join(f"WHEN {lit(code)} THEN {lit(t)}" for code, t in policy.statuses.items())
+        treat = f"CASE status {whens} ELSE 'by_dates' END" if whens else "'by_dates'"
+    else:
+        treat = "'by_dates'"
+    first, second = (("done", "handed") if policy.result_date == "end_of_processing"
+                     else ("handed", "done"))
+    res = f"coalesce({first}, {second})"
+    # pending at the end: in time or overdue by the due date
+    cmp = ">=" if policy.due_on_last_day == "in_time" else ">"
+    pending = (f"CASE WHEN due IS NULL OR CAST(due AS DATE) {cmp} {end} THEN 'pending_in_time' "
+               "ELSE 'pending_overdue' END")
+    if policy.compare == "timestamp":
+        timely = ("CASE WHEN due IS NULL THEN 'on_time' WHEN res > due THEN 'late' "
+                  "WHEN CAST(res AS DATE) < CAST(due AS DATE) THEN 'early' ELSE 'on_time' END")
+    else:
+        timely = ("CASE WHEN due IS NULL THEN 'on_time' WHEN CAST(res AS DATE) < CAST(due AS DATE) "
+                  "THEN 'early' WHEN CAST(res AS DATE) = CAST(due AS DATE) THEN 'on_time' "
+                  "ELSE 'late' END")
+    uses_res = "treat IN ('by_dates', 'finished', 'returned', 'waiting', 'withdrawn')"
+    # on hold (5, 6, 8): in time whatever the due date — except a supplement requested
+    # after the end, which was still being processed at the end
+    hold = f"(treat = 'on_hold' AND NOT (status = '5' AND coalesce(supplement > {end}, false)))"
+    no_due = "'no_due_date'" if policy.no_due_date == "not_counted" else "''"
+    return f"""
+    SELECT *,
+      CASE
+        WHEN treat = 'not_counted' THEN 'status_not_counted'
+        WHEN recv IS NULL THEN 'missing_receipt'
+        WHEN treat IN ('finished', 'returned') AND res IS NULL THEN 'finished_without_date'
+        WHEN due IS NULL AND {no_due} <> '' THEN {no_due}
+        WHEN {uses_res} AND res IS NOT NULL AND CAST(res AS DATE) < CAST(recv AS DATE)
+          THEN 'result_before_receipt'
+        WHEN CAST(due AS DATE) < CAST(recv AS DATE) THEN 'due_before_receipt'
+        WHEN CAST(recv AS DATE) > {now} OR ({uses_res} AND CAST(res AS DATE) > {now})
+          THEN 'date_in_future'
+        WHEN CAST(recv AS DATE) > {end} THEN 'received_after_end'
+        WHEN {uses_res} AND CAST(res AS DATE) < {start} THEN 'finished_before_start'
+        ELSE '' END AS reason,
+      CASE WHEN CAST(recv AS DATE) >= {start} THEN 'new' ELSE 'carried' END AS intake,
+      CASE WHEN kenh IS NULL THEN 'unknown' WHEN kenh = 'truc_tuyen' THEN 'online'
+           ELSE 'offline' END AS channel_group,
+      CASE
+        WHEN {hold} THEN 'pending_in_time'
+        WHEN treat IN ('pending', 'on_hold') THEN {pending}
+        WHEN res IS NOT NULL AND CAST(res AS DATE) <= {end} THEN
+          CASE treat WHEN 'returned' THEN 'on_time' WHEN 'withdrawn' THEN 'withdrawn'
+                     ELSE {timely} END
+        WHEN treat = 'waiting' THEN 'pending_waiting'
+        ELSE {pending} END AS outcome
+    FROM (SELECT *, {treat} AS treat, {res} AS res FROM {relation})"""

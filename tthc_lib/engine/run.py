@@ -1,0 +1,238 @@
+"""Counting: one period under one policy over the classified relation, as a `Run` (the
+cube, the weekly intake, the status table, what was left out and why)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from ..core.errors import MAX_LISTED, InputError, Problem, messages, raise_problems
+from ..core.periods import Period
+from ..core.schema import BY_NAME, UNKNOWN_LEVEL, C, nfc
+from ..io.read import lit
+from ..model.dims import OUTCOMES
+from ..rules.labels import labels
+from ..rules.policy import Policy
+from ..rules.profiles import vocabulary
+from .canonical import Build
+from .classify import classify_sql
+from .dataset import Dataset
+from .sql import is_blank
+from .validate import dedupe, raise_violations
+
+# Rows kept out of the period's figures, and why (shown in the data-quality part).
+EXCLUSIONS = labels("reason")
+DATA_ERRORS = ("result_before_receipt", "due_before_receipt", "date_in_future")
+LISTED = ("finished_without_date", *DATA_ERRORS)  # rows listed by number in the report
+
+
+def data_errors(excluded: dict[str, int], rows: dict[str, list[int]]) -> list[str]:
+    """Return one sentence per kind of data error: how many rows, why, and which rows."""
+    line = messages()["data_error_line"]
+    return [line.format(count=n, reason=EXCLUSIONS[k],
+                        rows=", ".join(map(str, rows.get(k, [])[:10])))
+            for k, n in excluded.items() if k in DATA_ERRORS]
+
+
+@dataclass
+class Run:
+    """One period counted under one policy: the Results (and, on demand, without or only
+    the interconnected groups), what was left out and why, how each status was counted."""
+
+    results: object  # model.results.Results
+    policy: Policy
+    excluded: dict[str, int]
+    excluded_rows: dict[str, list[int]]
+    rows_used: int
+    by_status: dict[str, int]  # national status code ('' = no status) -> dossiers
+    status_table: list[dict]
+    cube: object = None  # model.results.Cube of the counted dossiers
+    weeks: dict = field(default_factory=dict)
+    period: Period | None = None
+    absent: frozenset = frozenset()
+
+    def _split(self, flag: str):
+        from ..model.results import results_from_cube
+
+        c, w = self.cube["interconnected"] == flag, self.weeks["interconnected"] == flag
+        return results_from_cube(self.cube.subset(c), {k: v[w] for k, v in self.weeks.items()},
+                                 self.period, self.absent)
+
+    @property
+    def own(self):
+        """The Results of the dossiers outside the interconnected groups."""
+        return self._split("no")
+
+    @property
+    def groups(self):
+        """The Results of the interconnected groups' dossiers."""
+        return self._split("yes")
+
+
+CUBE_KEYS = ("cap", "linh_vuc", "co_quan")
+CUBE_DIMS = ("intake", "channel_group", "outcome", "service", "postal_return", "digitised",
+             "paid_online", "interconnected")
+
+
+# An optional column -> the classification dimension it gives. Without the column, every
+# indicator filtering on that dimension is absent ("không có dữ liệu"), never 0.
+SOURCES = {C.kenh_nop: "channel_group", C.muc_do_dvc: "service",
+           C.tra_kq_buu_chinh: "postal_return", C.da_so_hoa: "digitised",
+           C.thanh_toan_truc_tuyen: "paid_online", C.nhom_lien_thong: "interconnected"}
+
+
+def _absent(ds: Dataset) -> frozenset[str]:
+    """Return the classification dimensions the file cannot give (no source column)."""
+    return frozenset(dim for col, dim in SOURCES.items() if col not in ds.present)
+
+
+def _counting_errors(ds: Dataset, policy: Policy, period: Period, missing: int,
+                     levels: set[str], unknown_status: int, rel: str) -> None:
+    """Raise InputError for counted rows the policy cannot count: no receipt date, a level
+    the period does not have, a status the vocabulary does not know."""
+    problems: list[Problem] = []
+    totals = 0
+    if missing:
+        rows = [r for (r,) in ds.con.execute(
+            f"SELECT _row FROM {rel} WHERE reason = 'missing_receipt' ORDER BY _row "
+            f"LIMIT {MAX_LISTED}").fetchall()]
+        problems += [Problem(r, C.ngay_tiep_nhan, BY_NAME[C.ngay_tiep_nhan].expected, None,
+                             "empty") for r in rows]
+        totals += missing
+    if unknown_status and policy.use_status:
+        rows = ds.con.execute(f"SELECT _row, status_text FROM {ds.relation} WHERE e_status "
+                              f"ORDER BY _row LIMIT {MAX_LISTED}").fetchall()
+        known = ", ".join(vocabulary().status_labels.values())
+        problems += [Problem(r, C.trang_thai, BY_NAME[C.trang_thai].expected, nfc(v or ""),
+                             "unknown_value", known) for r, v in rows]
+        totals += unknown_status
+    if problems:
+        hint = ("Trạng thái lạ: thêm vào hồ sơ nguồn (values.trang_thai) hoặc dùng "
+                "--policy dates-only." if unknown_status else "")
+        raise_problems(ds.source, problems, totals, hint)
+    stray = sorted(levels - set(period.levels) - {UNKNOWN_LEVEL})
+    if stray:
+        rows = [r for (r,) in ds.con.execute(
+            f"SELECT _row FROM {rel} WHERE reason = '' AND cap IN "
+            f"({', '.join(lit(s) for s in stray)}) ORDER BY _row LIMIT 10").fetchall()]
+        raise InputError("level_not_in_period", name=ds.source, period=period.label_vi,
+                         level=stray[0], rows=", ".join(map(str, rows)),
+                         levels=", ".join(period.levels))
+
+
+def run(ds: Dataset, policy: Policy, period: Period, today: date | None = None) -> Run:
+    """Return the Run of `period` under `policy`: one scan of the dossiers grouped into the
+    cube, the weekly intake and the status table."""
+    from ..model.results import Cube, results_from_cube
+
+    today = today or date.today()
+    cols = {r[0] for r in ds.con.execute(f"DESCRIBE {ds.relation}").fetchall()}
+    bad_status = "count(*) FILTER (WHERE e_status)" if "e_status" in cols else "0"
+    errors = [n for n in getattr(ds, "_build", Build()).errors if n != "e_status"]
+    status_set = (",\n      (status, treat, reason, outcome)" if C.trang_thai in ds.present
+                  else "")
+    bad_rows = (f"count(*) FILTER (WHERE {' OR '.join(errors)})" if errors and not ds.checked
+                else "0")
+    sql = f"""
+    WITH c AS ({classify_sql(policy, period, today, ds.relation)})
+    SELECT reason, {', '.join(CUBE_KEYS)}, {', '.join(CUBE_DIMS)},
+           {'status, treat' if status_set else "NULL AS status, 'by_dates' AS treat"},
+           CASE WHEN reason = '' AND intake = 'new' THEN date_trunc('week', recv) END AS week,
+           GROUPING(week) AS g_week, {'GROUPING(status)' if status_set else '1'} AS g_status,
+           count(*) AS n,
+           {bad_status} AS bad_status, {bad_rows} AS bad_rows
+    FROM c
+    GROUP BY GROUPING SETS (
+      (reason, {', '.join(CUBE_KEYS)}, {', '.join(CUBE_DIMS)}),
+      (reason, intake, channel_group, interconnected, week){status_set})"""
+    raw = ds.con.execute(sql).fetchnumpy()
+    if not ds.checked:
+        if int(np.asarray(raw["bad_rows"]).sum()):
+            raise_violations(ds, ds._src)
+        # by 64-bit hash: a collision only sends the file to the exact check in dedupe
+        n, codes, spaces = ds.con.execute(
+            "SELECT count(*), count(DISTINCT hash(ma_ho_so)), count(*) FILTER (WHERE "
+            "ascii(ma_ho_so) IN (9, 32, 160)) FROM canon").fetchone()
+        if spaces:
+            raise_violations(ds, ds._src, {"e_code": is_blank(C.ma_ho_so)})
+        ds.checked = True
+        if n != codes:
+            dedupe(ds)
+            return run(ds, policy, period, today)
+    null_week = np.ma.getmaskarray(raw["week"])
+    cols = {k: (v.astype(object).filled(None) if np.ma.isMaskedArray(v) else np.asarray(v))
+            for k, v in raw.items() if k != "week"}
+    cols["week"] = np.asarray(raw["week"])
+    full = (cols["g_week"] == 1) & (cols["g_status"] == 1)
+    cube = {k: v[full] for k, v in cols.items()}
+    wk = (cols["g_week"] == 0) & (cols["reason"] == "") & ~null_week
+    weeks = {k: v[wk] for k, v in cols.items()}
+    st = cols["g_status"] == 0
+    if not status_set:  # no status column: one line, every dossier counted by its dates
+        st = full & False
+        statuses = [{"status": None, "treat": "by_dates", "reason": r, "outcome": o, "n": n}
+                    for r, o, n in zip(cube["reason"], cube["outcome"], cube["n"],
+                                       strict=True)]
+    else:
+        statuses = []
+    statuses += [dict(zip(("status", "treat", "reason", "outcome", "n"), r, strict=True))
+                for r in zip(*(cols[k][st] for k in ("status", "treat", "reason", "outcome",
+                                                       "n")), strict=True)]
+    excluded: dict[str, int] = {}
+    for reason, n in zip(cube["reason"], cube["n"], strict=True):
+        if reason:
+            excluded[reason] = excluded.get(reason, 0) + int(n)
+    missing = excluded.pop("missing_receipt", 0)
+    keep = cube["reason"] == ""
+    counted = {k: v[keep] for k, v in cube.items()}
+    _counting_errors(ds, policy, period, missing, set(counted["cap"].tolist()),
+                     int(cube["bad_status"].sum()),
+                     f"({classify_sql(policy, period, today, ds.relation)})")
+    excluded_rows = {}
+    listed = [k for k in LISTED if k in excluded]
+    if listed:
+        q = (f"SELECT reason, list(_row ORDER BY _row)[1:20] FROM "
+             f"({classify_sql(policy, period, today, ds.relation)}) WHERE reason IN "
+             f"({', '.join(lit(k) for k in listed)}) GROUP BY reason")
+        excluded_rows = {k: list(v) for k, v in ds.con.execute(q).fetchall()}
+    absent = _absent(ds)
+    counted = Cube(counted)
+    results = results_from_cube(counted, weeks, period, absent)
+    return Run(results, policy, excluded, excluded_rows, int(counted["n"].sum()),
+               *_status_summary(statuses, policy), counted, weeks, period, absent)
+
+
+def _status_summary(rows: list[dict], policy: Policy) -> tuple[dict, list[dict]]:
+    from ..rules.policy import TREATMENTS
+
+    labels = vocabulary().status_labels
+    by_status: dict[str, int] = {}
+    table: dict[str, dict] = {}
+    for r in rows:
+        code = r["status"] or ""
+        by_status[code] = by_status.get(code, 0) + int(r["n"])
+        t = table.setdefault(code, {"code": code, "label": labels.get(code, "(không có)"),
+                                    "treatment": TREATMENTS[r["treat"]], "count": 0,
+                                    "counted": {}, "left_out": {}})
+        t["count"] += int(r["n"])
+        where = t["counted"] if not r["reason"] else t["left_out"]
+        key = r["outcome"] if not r["reason"] else r["reason"]
+        where[key] = where.get(key, 0) + int(r["n"])
+    order = sorted(table, key=lambda c: (c == "", int(c) if c.isdigit() else 0))
+    outcomes, reasons = list(OUTCOMES), [*EXCLUSIONS, "missing_receipt"]
+    for t in table.values():  # a stable order: reruns give identical reports
+        t["counted"] = dict(sorted(t["counted"].items(), key=lambda kv: outcomes.index(kv[0])))
+        t["left_out"] = dict(sorted(t["left_out"].items(), key=lambda kv: reasons.index(kv[0])))
+    return ({c: by_status[c] for c in order}, [table[c] for c in order])
+
+
+def window_count(ds: Dataset, policy: Policy, period: Period, start: date, end: date,
+                 today: date | None = None) -> int:
+    """Return how many counted interconnected-group dossiers were received in [start, end]."""
+    sql = (f"SELECT count(*) FROM "
+           f"({classify_sql(policy, period, today or date.today(), ds.relation)}) "
+           f"WHERE reason = '' AND interconnected = 'yes' AND CAST(recv AS DATE) BETWEEN "
+           f"DATE {lit(start.isoformat())} AND DATE {lit(end.isoformat())}")
+    return ds.con.execute(sql).fetchone()[0]

@@ -1,0 +1,72 @@
+"""Validation of the canonical table: every violation listed with its row, column and
+what was expected; duplicate codes refused unless the rows are identical."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..core.errors import MAX_LISTED, Problem, raise_problems
+from ..core.schema import BY_NAME, C, nfc
+from .sql import trimmed
+
+if TYPE_CHECKING:
+    from .dataset import Dataset
+
+
+def raise_violations(ds: Dataset, src: str, override: dict[str, str] | None = None) -> None:
+    """Raise one InputError listing the first violations of every kind, if any
+    (`override`: a stricter condition for some checks)."""
+    b = ds._build
+    names = [n for n in b.errors if n != "e_status"]  # statuses: checked by the policy
+    if not names:
+        return
+    cond = {n: (override or {}).get(n, n) for n in names}
+    counts = ds.con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {cond[n]})"
+                                                  for n in names) + " FROM canon").fetchone()
+    total = sum(counts)
+    if not total:
+        return
+    problems: list[Problem] = []
+    for name, n in zip(names, counts, strict=True):
+        if not n or len(problems) >= MAX_LISTED:
+            continue
+        _, canon, code, raw_ref = b.errors[name]
+        code, _, detail = code.partition(":")
+        rows = [r[0] for r in ds.con.execute(
+            f"SELECT _row FROM canon WHERE {cond[name]} ORDER BY _row LIMIT {MAX_LISTED}"
+        ).fetchall()]
+        found = dict(ds.con.execute(
+            f"SELECT _row, {trimmed(raw_ref)} FROM {src} WHERE _row IN "
+            f"({', '.join(map(str, rows))})").fetchall())
+        col = BY_NAME[canon]
+        for r in rows[: MAX_LISTED - len(problems)]:
+            value = found.get(r)
+            problems.append(Problem(int(r), canon, col.expected or "giá trị không rỗng",
+                                    None if code == "empty" else nfc(value or ""), code, detail))
+    raise_problems(ds.source, problems, total)
+
+
+def dedupe(ds: Dataset) -> None:
+    """Keep identical duplicate rows once; refuse one code with different contents."""
+    con = ds.con
+    cols = [r[0] for r in con.execute("DESCRIBE canon").fetchall()
+            if r[0] != "_row" and not r[0].startswith("e_")]
+    n, codes = con.execute("SELECT count(*), count(DISTINCT ma_ho_so) FROM canon").fetchone()
+    if n == codes:
+        con.execute("DROP VIEW IF EXISTS dossiers")
+        con.execute("CREATE OR REPLACE TEMP VIEW dossiers AS SELECT * FROM canon")
+        return
+    row = "row(" + ", ".join(cols) + ")"
+    conflicts = con.execute(
+        f"SELECT ma_ho_so, list(_row ORDER BY _row) FROM canon GROUP BY ma_ho_so "
+        f"HAVING count(DISTINCT {row}) > 1 ORDER BY min(_row) LIMIT {MAX_LISTED}").fetchall()
+    if conflicts:
+        total = con.execute(f"SELECT count(*) FROM (SELECT ma_ho_so FROM canon GROUP BY "
+                            f"ma_ho_so HAVING count(DISTINCT {row}) > 1)").fetchone()[0]
+        problems = [Problem(rows[0], C.ma_ho_so, "", nfc(code), "duplicate_code",
+                            ", ".join(map(str, rows))) for code, rows in conflicts]
+        raise_problems(ds.source, problems, total)
+    con.execute("DROP VIEW IF EXISTS dossiers")
+    con.execute("CREATE OR REPLACE TEMP TABLE dossiers AS SELECT * FROM canon QUALIFY "
+                "row_number() OVER (PARTITION BY ma_ho_so ORDER BY _row) = 1 ORDER BY _row")
+    ds.identical_duplicates = n - codes

@@ -1,0 +1,1 @@
+"""Reading an export (CSV, XLSX, Parquet) into a relation of text cells."""

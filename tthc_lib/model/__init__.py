@@ -1,0 +1,1 @@
+"""What is counted: classification dimensions, the indicator registry, results, sections."""

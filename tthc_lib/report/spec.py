@@ -1,0 +1,450 @@
+"""The params YAML of one unit and period, as a typed `ReportSpec`.
+
+```yaml
+unit:
+  slug: bac-giang              # folder name under outputs/
+  name: UBND tỉnh Bắc Giang    # the reporting body, as on the title block
+  short_name: tỉnh Bắc Giang   # used in sentences ("trên địa bàn tỉnh Bắc Giang")
+  scope: toàn tỉnh             # optional: names the whole unit in section I.6
+  title_scope: trên địa bàn tỉnh Bắc Giang   # optional: closes the title
+  place: Bắc Giang             # optional: place before the date on the title block
+  signer: KT. CHỦ TỊCH / PHÓ CHỦ TỊCH   # optional: the title block, lines split at /
+  signer_name: Nguyễn Văn A    # optional: who signs
+period: 2023-Q3                # 2023-Q3, 2023-H1, 2023, or 2023-07-01..2023-09-30
+data: data/samples/bac-giang-2023-Q3.csv   # relative to the params file or the project
+sheet: null                    # optional: the XLSX sheet to read
+profile: null                  # optional: source profile name or YAML (detected from headers)
+catalog: null                  # optional: agency → level, procedure → field (YAML or CSV)
+policy: tt01                   # optional: status policy name or YAML (tt01, dates-only, opencps)
+report_date: 2023-09-20        # optional: the document's date (default: today)
+number: 125/BC-UBND            # optional: the document number (blank line to fill by hand)
+style: {annex: true}           # optional: data quality + provenance as an annex (false: omit)
+portal: data/cong-dvcqg.csv    # optional: the national portal's dossier list, to reconcile with
+index766: {ratings_total: 10240}   # optional: Decision 766 counts the export cannot give
+figures:                       # optional: figures as published / typed by the analyst,
+  received_total: 177681       # keyed by indicator id; checked against the data
+text:                          # optional: the analyst's paragraphs, by section key
+  intro: "..."
+```
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ..core.errors import InputError
+from ..core.paths import find_workspace, regular_file, workspace
+from ..core.periods import Period, PeriodError, parse_period
+from ..core.text import no_controls
+from ..model.registry import REGISTRY
+from ..model.sections import TEXT_KEYS
+from ..rules.profiles import read_user_yaml
+
+TOP_KEYS = {"unit", "period", "data", "sheet", "figures", "text", "interconnected_window",
+            "previous", "style", "profile", "catalog", "policy", "report_date", "number",
+            "index766", "portal"}
+UNIT_KEYS = {"slug", "name", "short_name", "signer", "signer_name", "place", "scope",
+             "title_scope", "kind", "groups_label"}
+UNIT_KINDS = ("province", "department")
+STYLE_KEYS = {"pad_small_numbers", "annex"}
+REQUIRED_UNIT = ("slug", "name", "short_name")
+SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
+
+
+@dataclass(frozen=True)
+class Unit:
+    slug: str
+    name: str
+    short_name: str
+    signer: str = ""
+    signer_name: str = ""  # the person who signs, under the title block
+    place: str = ""
+    kind: str = "province"  # province | department (a department shows both I.6 views)
+    groups_label: str = ""  # department: "02 lĩnh vực nhóm TTHC liên thông do Sở quản lý"
+    scope: str = ""  # "toàn tỉnh": how section I.6 names the whole unit
+    title_scope: str = ""  # "trên địa bàn tỉnh Bắc Giang": closes the report's title
+
+    @property
+    def scope_phrase(self) -> str:
+        return self.scope or f"của {self.short_name}"
+
+    @property
+    def title_phrase(self) -> str:
+        return self.title_scope or f"của {self.short_name}"
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """Everything one report needs besides the dossier data itself."""
+
+    path: Path
+    unit: Unit
+    period: Period
+    data: Path
+    sheet: str | None = None
+    figures: dict[str, float] = field(default_factory=dict)
+    text: dict[str, str] = field(default_factory=dict)
+    interconnected_window: tuple[date, date] | None = None
+    previous: tuple[Path, Period, str | None] | None = None  # data, period, sheet
+    pad_small_numbers: bool = False
+    raw: dict = field(default_factory=dict)
+    profile: str | None = None  # a shipped profile's name or a resolved YAML path
+    catalog: Path | None = None
+    policy: str = "tt01"
+    report_date: date | None = None  # the document's date (default: the day it is made)
+    number: str = ""  # the document number, e.g. "125/BC-UBND"
+    annex: bool = True  # data quality and provenance after the signature, as an annex
+    index766: dict[str, int] = field(default_factory=dict)  # counts for the 766 index
+    portal: Path | None = None  # the national portal's dossier list, to reconcile with
+
+
+def _err(path: Path, key: str, msg: str) -> InputError:
+    return InputError("params_key", path=path, key=key, problem=msg)
+
+
+def _resolve(path: Path, data: str) -> Path:
+    """Return where a relative path in the params file points: beside the params file,
+    else in the workspace (the current folder) — never in some other parent folder."""
+    p = Path(data)
+    if p.is_absolute():
+        return p
+    for base in (path.parent, workspace()):
+        if (base / p).exists():
+            return (base / p).resolve()
+    return (path.parent / p).resolve()
+
+
+def _file_problem(path: Path, value: str, what: str) -> str | None:
+    """Return why `path` (written `value` in the params file) is not a readable file, or
+    None."""
+    try:
+        regular_file(path, what)
+    except InputError:
+        if not path.exists():
+            return (f"trỏ tới tệp không tồn tại: '{value}' (tìm cạnh tệp tham số và trong "
+                    f"thư mục làm việc {workspace()}).")
+        return f"trỏ tới '{value}', không phải một tệp đọc được."
+    return None
+
+
+def _missing_data_hint(path: Path, value: str) -> str:
+    """Return what to do when a params file's `data:` is not found: run from the params
+    file's own workspace when it has one, else make the samples or fix the path."""
+    import os
+
+    own = find_workspace(path.resolve().parent)
+    if own is not None and own != workspace().resolve():
+        rel, inside = os.path.relpath(own), path.resolve().relative_to(own)
+        return (f"Tệp tham số thuộc thư mục làm việc '{rel}': chạy lệnh từ đó (`cd {rel}` rồi "
+                f"`tthc report {inside}`), hoặc `tthc -C {rel} report {inside}`.")
+    if "samples" in Path(value).parts:
+        return "Chạy `tthc sample` để tạo dữ liệu mẫu, hoặc sửa đường dẫn."
+    return "Sửa đường dẫn `data:` (tính từ thư mục của tệp tham số hoặc thư mục làm việc)."
+
+
+def _show(value, limit: int = 60) -> str:
+    """Return a params value as quoted in a message: its type for lists and tables, at most
+    `limit` characters of text (a value is never printed whole)."""
+    if isinstance(value, dict | list | tuple | set):
+        return "một bảng" if isinstance(value, dict) else "một danh sách"
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _suggest(key: str, known) -> str:
+    """Return " Có phải là 'x'?" for the closest known key, or ''."""
+    close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.7)
+    return f" Có phải là '{close[0]}'?" if close else ""
+
+
+_THOUSANDS = re.compile(r"^\d{1,3}(?:[. \u00a0]\d{3})+$|^\d+$")
+
+
+def figure_value(key: str, value, percent: bool):
+    """Return a typed figure as a number, or raise ValueError with the Vietnamese reason.
+    Counts are non-negative integers: YAML reads an unquoted 1.842 as the decimal 1,842,
+    so that is refused; a quoted "1.842" or "1 842" is 1842. Percentages may be decimals
+    ("27,3" or 27.3)."""
+    if isinstance(value, bool):
+        raise ValueError(f"cần là một số, gặp {_show(value)}.")
+    if isinstance(value, str):
+        text = value.strip()
+        if percent:
+            try:
+                value = float(text.replace("%", "").replace(",", ".").strip())
+            except ValueError:
+                raise ValueError(f"cần là một tỷ lệ phần trăm (ví dụ 27,3), gặp {_show(value)}."
+                                 ) from None
+        elif _THOUSANDS.match(text):
+            value = int(re.sub(r"[. \u00a0]", "", text))
+        else:
+            raise ValueError(f"cần là một số nguyên không âm (ví dụ 1842 hoặc \"1.842\"), gặp "
+                             f"{value!r}.")
+    if not isinstance(value, int | float):
+        raise ValueError(f"cần là một số, gặp {_show(value)}.")
+    if not math.isfinite(value):
+        raise ValueError(f"cần là một số hữu hạn, gặp {_show(value)}.")
+    if value < 0:
+        raise ValueError(f"không được âm, gặp {value}.")
+    if not percent and isinstance(value, float):
+        if not value.is_integer():
+            digits = repr(value).split(".")[1]
+            hint = repr(value).replace(".", "") if len(digits) == 3 else "số nguyên không " \
+                "có dấu chấm"
+            raise ValueError(f"YAML đọc {value!r} là số thập phân {str(value).replace('.', ',')}"
+                             f"; viết {hint} hoặc \"{value!r}\" (trong ngoặc kép) nếu đó là "
+                             "số có dấu chấm ngăn cách hàng nghìn.")
+        value = int(value)
+    return value
+
+
+def read_params(path: Path) -> dict:
+    """Return a params file's top-level table as YAML reads it (no aliases), or raise
+    InputError naming the file."""
+    return read_user_yaml(path, "tệp tham số", params_text(path))
+
+
+def load_spec(path: str | Path) -> ReportSpec:
+    """Return the ReportSpec read from a params YAML. Every problem is reported at once,
+    each naming the file and the key (and the closest known key for a misspelt one)."""
+    path = Path(path)
+    raw = read_params(path)
+    problems: list[str] = []
+
+    def bad(key: str, msg: str) -> None:
+        problems.append(str(_err(path, key, msg)))
+
+    for key in raw:
+        if key not in TOP_KEYS:
+            bad(_show(key)[1:-1] if isinstance(key, str) else _show(key),
+                f"không được hỗ trợ; các khóa hợp lệ: {sorted(TOP_KEYS)}."
+                + _suggest(key, TOP_KEYS))
+    for key in ("unit", "period", "data"):
+        if key not in raw:
+            bad(key, "bắt buộc nhưng chưa có.")
+    unit = raw.get("unit") if isinstance(raw.get("unit"), dict) else {}
+    if "unit" in raw and not isinstance(raw["unit"], dict):
+        bad("unit", "cần là một bảng (slug, name, short_name).")
+    for key in unit:
+        if key not in UNIT_KEYS:
+            bad(f"unit.{key}", f"không được hỗ trợ; hợp lệ: {sorted(UNIT_KEYS)}."
+                + _suggest(key, UNIT_KEYS))
+    if "unit" in raw and isinstance(raw["unit"], dict):
+        for key in REQUIRED_UNIT:
+            if not isinstance(unit.get(key), str) or not unit[key].strip():
+                bad(f"unit.{key}", "bắt buộc, cần là chuỗi không rỗng.")
+        slug = unit.get("slug")
+        if isinstance(slug, str) and slug.strip() and not SLUG.fullmatch(slug):
+            bad("unit.slug", "cần là một tên an toàn: chữ thường không dấu, chữ số và dấu gạch "
+                "ngang, tối đa 64 ký tự (ví dụ bac-giang); không được có '/', '..' hay ký tự "
+                "khác.")
+        for key, value in unit.items():
+            if key in UNIT_KEYS and key not in REQUIRED_UNIT and not isinstance(value, str):
+                bad(f"unit.{key}", f"cần là chuỗi, gặp {_show(value)}.")
+        if unit.get("kind", "province") not in UNIT_KINDS:
+            bad("unit.kind", f"cần là một trong {', '.join(UNIT_KINDS)}, gặp "
+                f"{_show(unit.get('kind'))}.")
+    period = None
+    if "period" in raw:
+        try:
+            period = parse_period(raw["period"])
+        except PeriodError as exc:
+            bad("period", str(exc))
+    data = None
+    if "data" in raw:
+        if not isinstance(raw["data"], str):
+            bad("data", "cần là đường dẫn tệp dữ liệu (chuỗi).")
+        else:
+            data = _resolve(path, raw["data"])
+            if why := _file_problem(data, raw["data"], "tệp dữ liệu"):
+                bad("data", why + " " + _missing_data_hint(path, raw["data"]))
+    figures = raw.get("figures") or {}
+    if not isinstance(figures, dict):
+        bad("figures", "cần là một bảng mã chỉ tiêu: số liệu.")
+        figures = {}
+    typed: dict[str, float] = {}
+    for key, value in figures.items():
+        if key not in REGISTRY:
+            bad(f"figures.{key}", "không phải mã chỉ tiêu đã đăng ký (danh sách trong "
+                "tthc_lib/model/registry.py)." + _suggest(key, REGISTRY))
+            continue
+        try:
+            typed[key] = figure_value(key, value, REGISTRY[key].unit == "%")
+        except ValueError as exc:
+            bad(f"figures.{key}", str(exc))
+    counts = _index766(raw.get("index766"), bad)
+    portal = None
+    if raw.get("portal") is not None:
+        if not isinstance(raw["portal"], str):
+            bad("portal", "cần là đường dẫn tệp danh sách hồ sơ của Cổng DVCQG (chuỗi).")
+        else:
+            portal = _resolve(path, raw["portal"])
+            if why := _file_problem(portal, raw["portal"], "tệp danh sách hồ sơ của Cổng"):
+                bad("portal", why)
+    text = raw.get("text") or {}
+    if not isinstance(text, dict):
+        bad("text", "cần là một bảng khóa: đoạn văn (chuỗi).")
+        text = {}
+    for key, value in text.items():
+        if key not in TEXT_KEYS:
+            bad(f"text.{key}", f"không phải mục văn bản đã biết; có: "
+                f"{', '.join(sorted(TEXT_KEYS))}." + _suggest(key, TEXT_KEYS))
+        elif not isinstance(value, str):
+            bad(f"text.{key}", f"cần là một đoạn văn (chuỗi), gặp {_show(value)}.")
+    window = previous = None
+    for key, fn in (("interconnected_window", _window), ("previous", _previous)):
+        try:
+            got = fn(path, raw.get(key))
+        except InputError as exc:
+            problems.append(str(exc))
+            continue
+        window, previous = (got, previous) if key == "interconnected_window" else (window, got)
+    style = raw.get("style") or {}
+    if not isinstance(style, dict) or set(style) - STYLE_KEYS:
+        bad("style", f"chỉ nhận các khóa {sorted(STYLE_KEYS)}.")
+        style = {}
+    for key, value in style.items():
+        if not isinstance(value, bool):
+            bad(f"style.{key}", f"cần là true hoặc false (không có ngoặc kép), gặp "
+                f"{_show(value)}.")
+    sheet = raw.get("sheet")
+    if sheet is not None and not isinstance(sheet, str):
+        bad("sheet", "cần là tên trang tính (chuỗi).")
+    rules = {}
+    for key in ("profile", "catalog", "policy"):
+        value = raw.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            bad(key, "cần là tên (ví dụ tt01) hoặc đường dẫn tệp (chuỗi).")
+            continue
+        as_path = _resolve(path, value)
+        if key == "catalog" or value.endswith((".yaml", ".yml", ".csv")):
+            if why := _file_problem(as_path, value, "tệp"):
+                bad(key, why)
+                continue
+            rules[key] = as_path if key == "catalog" else str(as_path)
+        else:
+            rules[key] = value
+    problems += _check_rules(path, rules)
+    report_date = raw.get("report_date")
+    if report_date is not None and not isinstance(report_date, date):
+        try:
+            report_date = date.fromisoformat(str(report_date))
+        except ValueError:
+            bad("report_date", f"cần là ngày dạng 2023-09-20, gặp {_show(report_date)}.")
+            report_date = None
+    number = raw.get("number", "")
+    if isinstance(number, bool) or not isinstance(number, str | int):
+        bad("number", "cần là số hiệu văn bản, ví dụ \"125/BC-UBND\".")
+        number = ""
+    if problems:
+        head = f"Tệp tham số '{path}' có {len(problems)} lỗi:\n" if len(problems) > 1 else ""
+        raise InputError(head + "\n".join(problems), code="params")
+    return ReportSpec(path=path, unit=Unit(**{k: no_controls(v).strip()
+                                              for k, v in unit.items()}),
+                      period=period, data=data, sheet=sheet, figures=typed,
+                      text={k: no_controls(v, keep_newlines=True) for k, v in text.items()},
+                      interconnected_window=window,
+                      previous=previous, pad_small_numbers=bool(style.get("pad_small_numbers")),
+                      raw=raw, report_date=report_date,
+                      number=no_controls(str(number or "")).strip(),
+                      annex=bool(style.get("annex", True)), index766=counts, portal=portal,
+                      **rules)
+
+
+MAX_PARAMS_BYTES = 1 << 20
+
+
+def params_text(path: Path) -> str:
+    """Return a params file's text: UTF-8 (with or without BOM), UTF-16 with a BOM, or
+    Windows-1258 (Vietnamese Windows' own encoding), in NFC."""
+    regular_file(path, "tệp tham số")
+    if path.stat().st_size > MAX_PARAMS_BYTES:
+        raise InputError("params_too_big", path=path, mb=MAX_PARAMS_BYTES >> 20)
+    raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return unicodedata.normalize("NFC", raw.decode("utf-16"))
+    for encoding in ("utf-8-sig", "cp1258"):
+        try:
+            return unicodedata.normalize("NFC", raw.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    raise InputError("params_encoding", path=path)
+
+
+def _index766(raw, bad) -> dict[str, int]:
+    """Return the counts of the `index766:` block (Decision 766 indicators the dossiers cannot
+    give), each a non-negative integer; unknown keys are named."""
+    from ..analysis.index766 import method
+
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        bad("index766", "cần là một bảng khóa: số đếm (xem tthc_lib/rules/index766.yaml).")
+        return {}
+    known = method().keys("index766")
+    out = {}
+    for key, value in raw.items():
+        if key not in known:
+            bad(f"index766.{key}", "không phải số đếm của Bộ chỉ số 766; có: "
+                f"{', '.join(sorted(known))}." + _suggest(key, known))
+            continue
+        try:
+            out[key] = figure_value(key, value, False)
+        except ValueError as exc:
+            bad(f"index766.{key}", str(exc))
+    return out
+
+
+def _check_rules(path: Path, rules: dict) -> list[str]:
+    """Return a problem for an unknown profile or policy, or a bad catalogue."""
+    from ..rules.catalog import load_catalog
+    from ..rules.policy import load_policy
+    from ..rules.profiles import load_profile
+
+    out = []
+    for key, loader in (("profile", load_profile), ("policy", load_policy),
+                        ("catalog", load_catalog)):
+        if key in rules:
+            try:
+                loader(rules[key])
+            except InputError as exc:
+                out.append(str(_err(path, key, f"không hợp lệ: {exc}")))
+    return out
+
+
+def _window(path: Path, raw) -> tuple[date, date] | None:
+    if raw is None:
+        return None
+    try:
+        start, end = (raw[k] if isinstance(raw[k], date) else date.fromisoformat(str(raw[k]))
+                      for k in ("start", "end"))
+    except (TypeError, KeyError, ValueError):
+        raise _err(path, "interconnected_window", "cần dạng {start: 2023-07-10, end: "
+                   "2023-08-31}.") from None
+    if end < start:
+        raise _err(path, "interconnected_window", "có ngày kết thúc trước ngày bắt đầu.")
+    return start, end
+
+
+def _previous(path: Path, raw) -> tuple[Path, Period, str | None] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not {"data", "period"} <= set(raw) or \
+            set(raw) - {"data", "period", "sheet"}:
+        raise _err(path, "previous", "cần dạng {data: tệp hồ sơ kỳ trước, period: 2023-Q2}.")
+    try:
+        period = parse_period(raw["period"])
+    except PeriodError as exc:
+        raise _err(path, "previous.period", str(exc)) from None
+    data = _resolve(path, str(raw["data"]))
+    if why := _file_problem(data, str(raw["data"]), "tệp dữ liệu"):
+        raise _err(path, "previous.data", why)
+    return data, period, raw.get("sheet")

@@ -1,0 +1,2 @@
+"""Running reports: the notebook through papermill, PDF, batch, the outputs index, the
+workspace."""

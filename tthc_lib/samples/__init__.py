@@ -1,0 +1,1 @@
+"""Sample exports generated from a target (core, model and rules only)."""
