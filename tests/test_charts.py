@@ -34,7 +34,7 @@ def figures(rep, tmp_path_factory):
         folder = out / "bac-giang" / code
         folder.mkdir(parents=True)
         (folder / "results.json").write_text(json.dumps({
-            "unit": {"slug": "bac-giang"},
+            "unit": {"slug": "bac-giang", "name": "UBND tỉnh Bắc Giang"},
             "period": {"code": code, "label": label, "start": start, "end": end},
             "results": {"indicators": {"received_total": 1000, "on_time_rate": rate,
                                        "online_rate": 60.0}, "by_field": {}}}),

@@ -272,7 +272,9 @@ def test_index_links_are_url_quoted(tmp_path):
     folder.mkdir(parents=True)
     (folder / "report.html").write_text("x", encoding="utf-8")
     (folder / "results.json").write_text(
-        '{"unit": {"name": "UBND tỉnh A"}, "period": {"label": "Quý III/2023"}, '
+        '{"unit": {"slug": "a b", "name": "UBND tỉnh A"}, "period": {"code": "2023-Q3", '
+        '"label": "Quý III/2023", "start": "2023-06-15", "end": "2023-09-14"}, '
+        '"results": {"indicators": {"received_total": 1}}, '
         '"headline": {"received_total": 1, "resolved_total": 1, "on_time_rate": 100.0, '
         '"online_rate": null}}', encoding="utf-8")
     html = write_index(tmp_path, [Outcome("p", "a b", "2023-Q3", True, 0.1,

@@ -138,7 +138,8 @@ def test_the_index_lists_every_report_by_period_with_links_to_other_periods(tmp_
         (folder / "report.html").write_text("x", encoding="utf-8")
         (folder / "results.json").write_text(json.dumps({
             "unit": {"slug": slug, "name": f"UBND {slug}"},
-            "period": {"code": code, "label": label, "start": start},
+            "period": {"code": code, "label": label, "start": start, "end": start},
+            "results": {"indicators": {"received_total": 1}},
             "headline": {"received_total": 1, "resolved_total": 1, "on_time_rate": 100.0,
                          "online_rate": None}}), encoding="utf-8")
         return folder

@@ -8,12 +8,12 @@ compared: with the previous period and with the same period a year earlier.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
 from ..core.periods import PeriodError, parse_period
+from ..model.published import Published, ShapeError, read_published
 from ..model.results import Results
 
 HEADLINE = ("received_total", "resolved_total", "resolved_late", "pending_overdue",
@@ -42,15 +42,10 @@ class Point:
     late_by_field: dict[str, int | None] = field(default_factory=dict)
 
 
-def _point_from_json(summary: dict) -> Point | None:
-    try:
-        p, res = summary["period"], summary["results"]
-        values = {k: res["indicators"].get(k) for k in HEADLINE}
-        late = {f: v.get("resolved_late") for f, v in res.get("by_field", {}).items()}
-        return Point(p["code"], p["label"], date.fromisoformat(p["start"]),
-                     date.fromisoformat(p["end"]), values, late)
-    except (KeyError, TypeError, ValueError):
-        return None
+def _point(pub: Published) -> Point:
+    late = {f: v.get("resolved_late") for f, v in pub.breakdowns["by_field"].items()}
+    return Point(pub.period["code"], pub.period["label"], pub.start, pub.end,
+                 {k: pub.indicators.get(k) for k in HEADLINE}, late)
 
 
 def point_of(results: Results, label: str, code: str) -> Point:
@@ -60,25 +55,36 @@ def point_of(results: Results, label: str, code: str) -> Point:
                  {f: v.get("resolved_late") for f, v in results.by_field.items()})
 
 
-def history(outputs: Path, slug: str, current: Point) -> list[Point]:
+@dataclass
+class History:
+    """The unit's earlier periods of the same kind, and the results.json files skipped
+    (path relative to the outputs folder, why), which the report names in its annex."""
+
+    points: list[Point]
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def history(outputs: Path, slug: str, current: Point) -> History:
     """Return the unit's earlier periods of the same kind found in outputs/<slug>/, oldest
-    first, at most MAX_PERIODS − 1 of them (a results.json that does not read is skipped)."""
+    first, at most MAX_PERIODS − 1 of them; a results.json that does not read or does not
+    have the declared shape is skipped and named."""
     kind = _kind(current.code)
     folder = Path(outputs) / slug
     if kind is None or not folder.is_dir():
-        return []
-    points = []
-    for res in folder.glob("*/results.json"):
+        return History([])
+    points, skipped = [], []
+    for res in sorted(folder.glob("*/results.json")):
         if _kind(res.parent.name) != kind or res.parent.name == current.code:
             continue
         try:
-            point = _point_from_json(json.loads(res.read_text(encoding="utf-8")))
-        except (OSError, ValueError):
+            point = _point(read_published(res))
+        except ShapeError as exc:
+            skipped.append((res.relative_to(outputs).as_posix(), str(exc)))
             continue
-        if point is not None and point.start < current.start:
+        if point.start < current.start:
             points.append(point)
     points.sort(key=lambda p: p.start)
-    return points[-(MAX_PERIODS - 1):]
+    return History(points[-(MAX_PERIODS - 1):], skipped)
 
 
 @dataclass
@@ -127,9 +133,10 @@ class Trend:
         return sorted(grown, key=lambda g: (g[1] - g[2], g[0]))[:top]
 
 
-def trend(results: Results, label: str, code: str, outputs: Path, slug: str) -> Trend | None:
-    """Return the Trend of this run against the unit's earlier reports, or None when there
-    is no earlier period of the same kind."""
+def trend(results: Results, label: str, code: str, outputs: Path, slug: str
+          ) -> tuple[Trend | None, list[tuple[str, str]]]:
+    """Return the Trend of this run against the unit's earlier reports (None when there is
+    no earlier period of the same kind) and the earlier results.json files skipped."""
     current = point_of(results, label, code)
-    earlier = history(outputs, slug, current)
-    return Trend(earlier + [current]) if earlier else None
+    found = history(outputs, slug, current)
+    return (Trend(found.points + [current]) if found.points else None), found.skipped

@@ -183,7 +183,7 @@ def _inspect(args) -> int:
     from ..engine.inspect import inspect_file, render_text
 
     report = inspect_file(args.data, sheet=args.sheet, profile=args.profile,
-                          catalog=args.catalog, policy=args.policy)
+                          catalog=args.catalog, policy=args.policy, period=args.period)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
     else:
@@ -413,6 +413,9 @@ def parser() -> argparse.ArgumentParser:
                 "tthc inspect data/samples/bac-giang-2023-Q3.csv --json")
     i.add_argument("data", metavar="TỆP_HỒ_SƠ", help="tệp hồ sơ: CSV, XLSX hoặc Parquet")
     i.add_argument("-s", "--sheet", metavar="TRANG", help="tên trang tính (XLSX)")
+    i.add_argument("-p", "--period", metavar="KỲ",
+                   help="kỳ để đếm thử như tthc compute (mặc định: năm của ngày tiếp nhận "
+                        "muộn nhất trong tệp)")
     i.add_argument("--json", action="store_true", help="in JSON thay cho văn bản")
     _rules_args(i)
     i.set_defaults(func=_inspect)

@@ -95,8 +95,10 @@ def _quote(value: str, limit: int = 80) -> str:
 
 
 def raise_problems(path: Path | str, problems: list[Problem], total: int | None = None,
-                   hint: str = "") -> None:
-    """Raise one InputError that lists the first problems and how many there are."""
+                   hint: str = "", summary: str = "") -> None:
+    """Raise one InputError that lists the first problems and how many there are. The error
+    also carries `summary`: the refusal in counts, never a value from the file, for pages
+    that are shared (the message itself may quote values, for the analyst's terminal)."""
     total = total if total is not None else len(problems)
     name = Path(path).name
     lines = [f"Tệp '{name}': dữ liệu không đúng quy cách ({total} lỗi)."]
@@ -105,7 +107,14 @@ def raise_problems(path: Path | str, problems: list[Problem], total: int | None 
         lines.append(f"  … và {total - MAX_LISTED} lỗi khác.")
     if hint:
         lines.append(hint)
-    raise InputError("\n".join(lines), code=problems[0].code if problems else "input")
+    exc = InputError("\n".join(lines), code=problems[0].code if problems else "input")
+    from .schema import BY_NAME
+
+    columns = dict.fromkeys(BY_NAME[p.column].label_vi if p.column in BY_NAME else str(p.column)
+                            for p in problems)
+    exc.summary = summary or messages()["refusal_summary"].format(
+        total=total, columns=", ".join(f"'{c}'" for c in columns))
+    raise exc
 
 
 @cache
@@ -140,3 +149,24 @@ def _unclosed_quote(text: str, upto: int) -> int | None:
         if (line.count('"') - line.count('\\"')) % 2:
             return i
     return None
+
+
+def did_you_mean(key, known) -> str:
+    """Return " Có phải là 'x'?" for the known key a misspelt one most likely meant (two
+    letters swapped, or close by spelling), or ''."""
+    import difflib
+
+    key = str(key)
+    swapped = [k for k in sorted(map(str, known)) if len(k) == len(key) and sorted(k) ==
+               sorted(key) and sum(a != b for a, b in zip(k, key, strict=True)) == 2]
+    close = swapped or difflib.get_close_matches(key, sorted(map(str, known)), n=1, cutoff=0.7)
+    return messages()["did_you_mean"].format(key=close[0]) if close else ""
+
+
+def unknown_keys(mapping: dict, known, where: str = "") -> list[tuple[str, str]]:
+    """Return (the key's whole path, the problem) for every key of `mapping` not in
+    `known`: a misspelt key is refused, never ignored."""
+    listed = ", ".join(sorted(map(str, known)))
+    return [(f"{where}.{k}" if where else str(k),
+             messages()["unknown_key"].format(known=listed) + did_you_mean(k, known))
+            for k in mapping if k not in known]

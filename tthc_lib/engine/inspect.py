@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..core import fmt
 from ..core.errors import InputError, messages
+from ..core.periods import Period, parse_period
 from ..core.schema import BY_NAME, UNKNOWN_LEVEL, C, fold
 from ..core.text import display
 from ..io.read import read
@@ -27,6 +28,7 @@ from ..rules.profiles import (
 )
 from .canonical import DATE_COLS, FIELD_FROM, FLAG_COLS, LEVEL_FROM
 from .dataset import open_dataset
+from .run import run
 from .sql import date_sql, trimmed
 
 CATEGORICAL = (C.cap, C.kenh_nop, C.muc_do_dvc, C.trang_thai, *FLAG_COLS)
@@ -34,8 +36,12 @@ MAX_VALUES = 30
 
 
 def inspect_file(data: str | Path, sheet: str | None = None, profile: str | None = None,
-                 catalog: str | None = None, policy: str | None = None) -> dict:
-    """Return what `tthc inspect` reports about one export, as plain data."""
+                 catalog: str | None = None, policy: str | None = None,
+                 period: str | None = None) -> dict:
+    """Return what `tthc inspect` reports about one export, as plain data. The file is
+    usable when it passes every check `tthc compute` and the report make: read, validated,
+    and counted under the same policy for `period` (default: the year of its latest
+    receipt), so that inspect refuses exactly what they refuse."""
     import duckdb
 
     path = Path(data)
@@ -118,10 +124,22 @@ def inspect_file(data: str | Path, sheet: str | None = None, profile: str | None
         out["fields"] = ds.field_from
         out["unknown_agencies"] = ds.unknown_agencies
         out["duplicates"] = ds.identical_duplicates
+        counted = parse_period(period) if period else _latest_year(ds)
+        if counted is not None:
+            out["period"] = counted.code
+            run(ds, pol, counted)  # the very checks of compute and report
         out["usable"] = True
+    except InputError as exc:
+        out["refused"] = str(exc)
     finally:
         ds.close()
     return out
+
+
+def _latest_year(ds) -> Period | None:
+    """The year of the file's latest receipt date, as a period to count it for."""
+    (latest,) = ds.con.execute(f"SELECT max(recv) FROM {ds.relation}").fetchone()
+    return parse_period(str(latest.year)) if latest is not None else None
 
 
 def render_text(r: dict) -> str:
@@ -169,7 +187,8 @@ def render_text(r: dict) -> str:
                              + "; ".join(r["unknown_agencies"]))
             if r["duplicates"]:
                 lines.append(f"Dòng trùng lặp hoàn toàn (giữ một): {r['duplicates']}")
-    lines.append(f"Chính sách đếm: {r['policy']}")
+    lines.append(f"Chính sách đếm: {r['policy']}"
+                 + (f"; đếm thử cho kỳ {r['period']}" if r.get("period") else ""))
     if r.get("refused"):
         lines.append("SẼ BỊ TỪ CHỐI:")
         lines.append(r["refused"])

@@ -109,9 +109,14 @@ def _counting_errors(ds: Dataset, policy: Policy, period: Period, missing: int,
                              "unknown_value", known) for r, v in rows]
         totals += unknown_status
     if problems:
-        hint = ("Trạng thái lạ: thêm vào hồ sơ nguồn (values.trang_thai) hoặc dùng "
-                "--policy dates-only." if unknown_status else "")
-        raise_problems(ds.source, problems, totals, hint)
+        hint = messages()["unknown_status_hint"] if unknown_status else ""
+        summary = ""
+        if unknown_status:
+            (values,) = ds.con.execute(f"SELECT count(DISTINCT status_text) FROM {ds.relation} "
+                                       "WHERE e_status").fetchone()
+            summary = messages()["unknown_status_summary"].format(values=values,
+                                                                 dossiers=unknown_status)
+        raise_problems(ds.source, problems, totals, hint, summary)
     stray = sorted(levels - set(period.levels) - {UNKNOWN_LEVEL})
     if stray:
         rows = [r for (r,) in ds.con.execute(

@@ -18,7 +18,7 @@ import yaml
 from ..analysis import checks
 from ..analysis.checks import Finding
 from ..core import fmt
-from ..core.errors import InputError
+from ..core.errors import InputError, messages
 from ..core.paths import user_path
 from ..core.version import tool_version
 from ..engine import (
@@ -33,13 +33,14 @@ from ..engine import (
     run,
     window_count,
 )
+from ..model.published import stamp
 from ..model.results import Results
 from ..model.sections import BY_KEY, SECTIONS, TEXT_KEYS, present
 from ..rules.catalog import load_catalog
 from ..rules.policy import builtin_policies, load_policy
 from ..rules.profiles import load_profile
 from .narrative import ii06_rows, ranked_late, render, results_view
-from .spec import ReportSpec, load_spec
+from .spec import ReportSpec, data_origin, load_spec
 
 
 class Figures(dict):
@@ -145,8 +146,9 @@ class Report:
         from ..core.paths import outputs as workspace_outputs
 
         if getattr(self, "_trend", False) is False:
-            self._trend = trend(self.results, self.spec.period.label_vi, self.spec.period.code,
-                                Path(outputs or workspace_outputs()), self.spec.unit.slug)
+            self._trend, self.skipped_results = trend(
+                self.results, self.spec.period.label_vi, self.spec.period.code,
+                Path(outputs or workspace_outputs()), self.spec.unit.slug)
         return self._trend
 
     def trend_html(self, outputs: str | Path | None = None) -> str:
@@ -375,8 +377,15 @@ class Report:
 
     def provenance_html(self) -> str:
         p = self.spec.period
+        if getattr(self, "skipped_results", None) is None:
+            self.trend()
+        data = self.spec.raw.get("data")
+        origin = data_origin(self.spec.path, data) if isinstance(data, str) else \
+            self.dataset.source
         return render(
-            "provenance.html.j2", params_file=self.spec.path.name, source=self.dataset.source,
+            "provenance.html.j2", params_file=self.spec.path.name, source=origin,
+            skipped=[messages()["results_skipped"].format(path=f, reason=why)
+                     for f, why in self.skipped_results],
             rows_read=self.dataset.rows_read, sha256=self.dataset.digest(),
             profile=self.dataset.profile.name, policy=self.run.policy.name,
             period_label=p.label_vi, start=fmt.day(p.start), end=fmt.day(p.end),
@@ -391,14 +400,14 @@ class Report:
 
         folder = Path(folder)
         write_forms(self, folder / "forms.xlsx")
-        summary = {"unit": {"slug": self.spec.unit.slug, "name": self.spec.unit.name},
+        summary = stamp({"unit": {"slug": self.spec.unit.slug, "name": self.spec.unit.name},
                    "period": {"code": self.spec.period.code, "label": self.spec.period.label_vi,
                               **self.spec.period.as_dict()},
                    "headline": self.headline(),
                    "checks_failed": sum(not f.ok for f in self.identities + self.typed),
                    "figures": self.figures,
                    "results": self.results.to_json(),
-                   "own_fields": self.own.to_json() if self.own else None}
+                   "own_fields": self.own.to_json() if self.own else None})
         (folder / "results.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1),
                                              encoding="utf-8")
 
@@ -450,9 +459,9 @@ def _presets(ds: Dataset, spec: ReportSpec, used: Run, today: date) -> list[dict
         try:
             r = used if name == used.policy.name else run(ds, policy, spec.period, today)
         except InputError as exc:  # e.g. rows without a receipt date, which tt01 skips
-            first = str(exc).splitlines()
-            out.append({"name": name, "label": policy.label, "used": False,
-                        "error": (first[1] if len(first) > 1 else first[0]).strip(" -")})
+            # in counts only: the message may quote the file's values, and this page is shared
+            summary = getattr(exc, "summary", None) or str(exc).splitlines()[0]
+            out.append({"name": name, "label": policy.label, "used": False, "error": summary})
             continue
         out.append({"name": name, "label": policy.label, "used": r is used,
                     **{k: r.results.indicators[k] for k in HEADLINE}})

@@ -30,7 +30,6 @@ text:                          # optional: the analyst's paragraphs, by section 
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import unicodedata
@@ -38,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..core.errors import InputError
+from ..core.errors import InputError, did_you_mean, messages, unknown_keys
 from ..core.paths import find_workspace, regular_file, workspace
 from ..core.periods import Period, PeriodError, parse_period
 from ..core.text import no_controls
@@ -53,6 +52,9 @@ UNIT_KEYS = {"slug", "name", "short_name", "signer", "signer_name", "place", "sc
              "title_scope", "kind", "groups_label"}
 UNIT_KINDS = ("province", "department")
 STYLE_KEYS = {"pad_small_numbers", "annex"}
+WINDOW_KEYS = {"start", "end"}
+PREVIOUS_KEYS = {"data", "period", "sheet"}
+NESTED = {"interconnected_window": WINDOW_KEYS, "previous": PREVIOUS_KEYS, "style": STYLE_KEYS}
 REQUIRED_UNIT = ("slug", "name", "short_name")
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 
@@ -120,6 +122,24 @@ def _resolve(path: Path, data: str) -> Path:
     return (path.parent / p).resolve()
 
 
+def data_origin(params: Path, value: str) -> str:
+    """Return where the params file's `data:` was found and by which rule, as the
+    provenance says it: the path relative to the workspace (only the file name for a file
+    outside it)."""
+    p, ws = Path(value), workspace().resolve()
+    if p.is_absolute():
+        found, rule = p, "data_absolute"
+    elif (params.parent / p).exists():
+        found, rule = (params.parent / p).resolve(), "data_beside"
+    else:
+        found, rule = (ws / p).resolve(), "data_in_workspace"
+    try:
+        shown = found.relative_to(ws).as_posix()
+    except ValueError:
+        shown = found.name
+    return messages()[rule].format(path=shown)
+
+
 def _file_problem(path: Path, value: str, what: str) -> str | None:
     """Return why `path` (written `value` in the params file) is not a readable file, or
     None."""
@@ -157,10 +177,7 @@ def _show(value, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _suggest(key: str, known) -> str:
-    """Return " Có phải là 'x'?" for the closest known key, or ''."""
-    close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.7)
-    return f" Có phải là '{close[0]}'?" if close else ""
+_suggest = did_you_mean
 
 
 _THOUSANDS = re.compile(r"^\d{1,3}(?:[. \u00a0]\d{3})+$|^\d+$")
@@ -231,10 +248,12 @@ def load_spec(path: str | Path) -> ReportSpec:
     unit = raw.get("unit") if isinstance(raw.get("unit"), dict) else {}
     if "unit" in raw and not isinstance(raw["unit"], dict):
         bad("unit", "cần là một bảng (slug, name, short_name).")
-    for key in unit:
-        if key not in UNIT_KEYS:
-            bad(f"unit.{key}", f"không được hỗ trợ; hợp lệ: {sorted(UNIT_KEYS)}."
-                + _suggest(key, UNIT_KEYS))
+    for key, problem in unknown_keys(unit, UNIT_KEYS, "unit"):
+        bad(key, problem)
+    for key, known in NESTED.items():  # every mapping refuses a key it does not know
+        if isinstance(raw.get(key), dict):
+            for where, problem in unknown_keys(raw[key], known, key):
+                bad(where, problem)
     if "unit" in raw and isinstance(raw["unit"], dict):
         for key in REQUIRED_UNIT:
             if not isinstance(unit.get(key), str) or not unit[key].strip():
@@ -306,9 +325,10 @@ def load_spec(path: str | Path) -> ReportSpec:
             continue
         window, previous = (got, previous) if key == "interconnected_window" else (window, got)
     style = raw.get("style") or {}
-    if not isinstance(style, dict) or set(style) - STYLE_KEYS:
-        bad("style", f"chỉ nhận các khóa {sorted(STYLE_KEYS)}.")
+    if not isinstance(style, dict):
+        bad("style", f"cần là một bảng với các khóa {', '.join(sorted(STYLE_KEYS))}.")
         style = {}
+    style = {k: v for k, v in style.items() if k in STYLE_KEYS}
     for key, value in style.items():
         if not isinstance(value, bool):
             bad(f"style.{key}", f"cần là true hoặc false (không có ngoặc kép), gặp "
@@ -423,6 +443,8 @@ def _check_rules(path: Path, rules: dict) -> list[str]:
 def _window(path: Path, raw) -> tuple[date, date] | None:
     if raw is None:
         return None
+    if isinstance(raw, dict) and set(raw) - WINDOW_KEYS:
+        return None  # named by the unknown-key check
     try:
         start, end = (raw[k] if isinstance(raw[k], date) else date.fromisoformat(str(raw[k]))
                       for k in ("start", "end"))
@@ -437,8 +459,7 @@ def _window(path: Path, raw) -> tuple[date, date] | None:
 def _previous(path: Path, raw) -> tuple[Path, Period, str | None] | None:
     if raw is None:
         return None
-    if not isinstance(raw, dict) or not {"data", "period"} <= set(raw) or \
-            set(raw) - {"data", "period", "sheet"}:
+    if not isinstance(raw, dict) or not {"data", "period"} <= set(raw):
         raise _err(path, "previous", "cần dạng {data: tệp hồ sơ kỳ trước, period: 2023-Q2}.")
     try:
         period = parse_period(raw["period"])

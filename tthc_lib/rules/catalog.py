@@ -13,7 +13,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.errors import InputError
+from ..core.errors import InputError, unknown_keys
 from ..core.paths import regular_file
 from ..core.schema import LEVELS, fold, nfc
 from .profiles import read_user_yaml, vocabulary
@@ -70,8 +70,9 @@ def load_catalog(path: str | Path | None) -> Catalog:
                 procedures[fold(row["thu tuc"])] = nfc(row["linh vuc"])
     else:
         raw = read_user_yaml(path, "tệp danh mục", text, table=False) or {}
-        if not isinstance(raw, dict) or set(raw) - {"co_quan", "thu_tuc"}:
+        if not isinstance(raw, dict):
             raise InputError("catalog_shape", name=path.name)
+        problems += [f"{k}: {msg}" for k, msg in unknown_keys(raw, ("co_quan", "thu_tuc"))]
         for name, level in (raw.get("co_quan") or {}).items():
             agencies[fold(str(name))] = _level(str(level), f"co_quan.{name}", problems)
         for key, fld in (raw.get("thu_tuc") or {}).items():

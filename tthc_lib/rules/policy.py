@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from ..core.errors import InputError
+from ..core.errors import InputError, unknown_keys
 from .labels import labels
 from .profiles import RULES, read_user_yaml, read_yaml_text
 
@@ -53,8 +53,12 @@ def _parse(raw: dict, where: str) -> Policy:
     if not isinstance(raw, dict):
         raise InputError("policy_not_table", where=where)
     known = {"name", "label", "source", "use_status", "statuses", "header_notes", *SWITCHES}
-    problems += [f"khóa '{k}' không có (các khóa: {', '.join(sorted(known))})"
-                 for k in raw if k not in known]
+    problems += [f"{k}: {msg}" for k, msg in unknown_keys(raw, known)]
+    notes = raw.get("header_notes") or {}
+    if isinstance(notes, dict):
+        from ..model.registry import REGISTRY
+
+        problems += [f"{k}: {msg}" for k, msg in unknown_keys(notes, REGISTRY, "header_notes")]
     values = {}
     for key, allowed in SWITCHES.items():
         v = raw.get(key, allowed[0])

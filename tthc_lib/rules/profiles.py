@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from ..core.errors import InputError, yaml_problem
+from ..core.errors import InputError, did_you_mean, unknown_keys, yaml_problem
 from ..core.schema import BY_NAME, COLUMNS, RESULT_DATES, C, Kind, fold, is_personal_header
 
 RULES = Path(__file__).resolve().parent
@@ -67,8 +67,7 @@ def _parse_profile(raw: dict, where: str) -> Profile:
         raise InputError("profile_not_table", where=where)
     known = {"name", "label", "source", "timezone", "date_formats", "columns", "personal",
              "values"}
-    problems += [_problem(where, f"khóa '{k}' không có (các khóa: {', '.join(sorted(known))})")
-                 for k in raw if k not in known]
+    problems += [_problem(where, f"{k}: {msg}") for k, msg in unknown_keys(raw, known)]
     columns = raw.get("columns") or {}
     if not isinstance(columns, dict) or not columns:
         problems.append(_problem(where, "'columns' phải liệt kê tiêu đề của từng cột chuẩn"))
@@ -76,7 +75,8 @@ def _parse_profile(raw: dict, where: str) -> Profile:
     for canon, heads in columns.items():
         if canon not in BY_NAME:
             problems.append(_problem(where, f"columns.{canon}: không phải cột chuẩn (có: "
-                                            f"{', '.join(BY_NAME)})"))
+                                            f"{', '.join(BY_NAME)})."
+                                     + did_you_mean(canon, BY_NAME)))
         if not isinstance(heads, list) or not all(isinstance(h, str) and h for h in heads):
             problems.append(_problem(where, f"columns.{canon}: cần danh sách tiêu đề"))
     tz = raw.get("timezone", "local")

@@ -7,20 +7,22 @@ that failed or were stopped in this run, linking their earlier report when there
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from urllib.parse import quote
 
 from ..core.paths import atomic_output
+from ..model.published import ShapeError, read_published
 
 FILES = (("report.html", "HTML"), ("report.pdf", "PDF"), ("forms.xlsx", "XLSX"))
 
 
 def _summary(folder: Path) -> dict | None:
+    """The report's results.json through the one reader; None when it cannot be used."""
     try:
-        return json.loads((folder / "results.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        raw = read_published(folder / "results.json").raw
+    except ShapeError:
         return None
+    return raw if isinstance(raw.get("headline"), dict) else None
 
 
 def _href(outputs: Path, path: Path) -> str:
