@@ -56,11 +56,10 @@ class Explore:
 
         from .core.paths import user_path
         from .engine.frame import classify
-        from .engine.load import load
+        from .engine.load import table_of
+        from .report.build import open_spec_data
         from .report.spec import load_spec
-        from .rules.catalog import load_catalog
         from .rules.policy import load_policy
-        from .rules.profiles import load_profile
 
         if workspace:  # a notebook runs in its own folder: work from the workspace
             os.chdir(workspace)
@@ -69,8 +68,7 @@ class Explore:
             print(f"Khám phá {params_path} (kỳ gần nhất của thư mục làm việc; đặt params_path "
                   "để chọn tệp khác).")
         self.spec = spec = load_spec(user_path(params_path))
-        table = load(spec.data, sheet=spec.sheet, catalog=load_catalog(spec.catalog),
-                     profile=load_profile(spec.profile) if spec.profile else None)
+        table = table_of(open_spec_data(spec))  # the report's data, one export or several
         self.classified = classify(table, spec.period, spec.report_date,
                                    policy=load_policy(spec.policy))
         self.results = self.classified.run.results

@@ -14,13 +14,15 @@ from pathlib import Path
 
 
 def _open(args):
-    """Return the Dataset of the command's DATA, read with --profile and --catalog."""
-    from ..engine import open_dataset
+    """Return the Dataset of the command's DATA (one export, or several merged), read with
+    --profile and --catalog."""
+    from ..engine.sources import Source, open_sources
     from ..rules.catalog import load_catalog
     from ..rules.profiles import load_profile
 
     profile = load_profile(args.profile) if args.profile else None
-    return open_dataset(args.data, sheet=args.sheet, profile=profile,
+    files = args.data if isinstance(args.data, list) else [args.data]
+    return open_sources([Source(Path(f), sheet=args.sheet) for f in files], profile=profile,
                         catalog=load_catalog(args.catalog))
 
 
@@ -30,6 +32,7 @@ def _compute(args) -> int:
     from ..core.periods import parse_period
     from ..core.schema import LEVEL_LABELS
     from ..engine import data_errors, run
+    from ..engine.sources import overlap_note
     from ..model.registry import INDICATORS
     from ..rules.policy import load_policy
 
@@ -40,6 +43,7 @@ def _compute(args) -> int:
         r = run(ds, policy, period)
     finally:
         ds.close()
+    note = overlap_note(ds, limit=10)
     results = r.results
     errors = data_errors(r.excluded, r.excluded_rows)
     if errors and args.strict:
@@ -48,8 +52,12 @@ def _compute(args) -> int:
         print(f"Cảnh báo: không tính {e}.", file=sys.stderr)
     if args.json:
         out = results.to_json() | {"policy": policy.name, "by_status": r.by_status}
+        if ds.sources:
+            out |= {"sources": ds.sources, "overlap": ds.overlap}
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
+    if note:
+        print(note)
     levels = list(results.by_level)
     head = f"{'Chỉ tiêu':<52}{'Toàn bộ':>12}" + "".join(
         f"{LEVEL_LABELS[lv]:>12}" for lv in levels)
@@ -368,7 +376,9 @@ def parser() -> argparse.ArgumentParser:
     c = command("compute", "tính các chỉ tiêu từ tệp hồ sơ",
                 "tthc compute data/samples/bac-giang-2023-Q3.csv -p 2023-Q3",
                 "tthc compute data/samples/bac-kan-stp-2023.csv -p 2023 --json > chi-tieu.json")
-    c.add_argument("data", metavar="TỆP_HỒ_SƠ", help="tệp hồ sơ: CSV, XLSX hoặc Parquet")
+    c.add_argument("data", metavar="TỆP_HỒ_SƠ", nargs="+",
+                   help="tệp hồ sơ: CSV, XLSX hoặc Parquet; nhiều tệp (nhiều hệ thống của một "
+                        "tỉnh) được gộp, mỗi hồ sơ tính một lần theo bản ghi mới nhất")
     c.add_argument("-p", "--period", required=True, metavar="KỲ",
                    help="kỳ: 2023-Q3, 2023-H1, 2023, "
                    "Quý III/2023 hoặc 2023-07-01..2023-09-30")
@@ -530,10 +540,15 @@ def _from_workspace(args) -> None:
     (`tthc report params/x/2023-Q3.yaml` from notebooks/ or data/), as the notebooks do."""
     from ..core.paths import user_path
 
+    def found(value):
+        if isinstance(value, list):
+            return [found(v) for v in value]
+        return str(user_path(value)) if isinstance(value, str) and value and \
+            user_path(value).exists() else value
+
     for name in ("params", "data", "portal", "notebook", "catalog", "profile", "policy"):
-        value = getattr(args, name, None)
-        if isinstance(value, str) and value and user_path(value).exists():
-            setattr(args, name, str(user_path(value)))
+        if getattr(args, name, None) is not None:
+            setattr(args, name, found(getattr(args, name)))
 
 
 def _stopped(exc: KeyboardInterrupt) -> int:

@@ -56,6 +56,9 @@ class Dataset:
     checked: bool = True  # False: a Parquet export read in place, checked by the first run
     origin: str = ""  # the export's path, for its hash when it was not needed before
     relation: str = "dossiers"  # what runs count: the table, or a variant's view of it
+    sources: list = field(default_factory=list)  # several exports merged: each one's name,
+    # hash, profile and rows (engine.sources); empty for one export
+    overlap: dict = field(default_factory=dict)  # dossiers in more than one of them
 
     def close(self) -> None:
         self.con.close()

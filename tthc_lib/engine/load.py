@@ -65,7 +65,12 @@ def canonical_frame(df):
 def load(path: str | Path, sheet: str | None = None, cache: bool = True,
          profile: Profile | None = None, catalog: Catalog = EMPTY) -> DossierTable:
     """Return the validated DossierTable read from a CSV, XLSX or Parquet export."""
-    ds = open_dataset(path, sheet=sheet, profile=profile, catalog=catalog, cache=cache)
+    return table_of(open_dataset(path, sheet=sheet, profile=profile, catalog=catalog,
+                                 cache=cache))
+
+
+def table_of(ds: Dataset) -> DossierTable:
+    """Return the DossierTable view of an opened Dataset (one export or several merged)."""
     return DossierTable(ds, ds.source, ds.digest(), ds.rows_read, list(ds.personal),
                         list(ds.extra), ds.identical_duplicates)
 

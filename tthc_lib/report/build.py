@@ -174,7 +174,7 @@ class Report:
                     for k, n in r.excluded.items()]
         return render(
             "data_quality.html.j2", **self._ctx(
-                source=ds.source, rows_read=ds.rows_read,
+                source=ds.source, rows_read=ds.rows_read, overlap=self.overlap_note(),
                 rows_used=r.rows_used, duplicates=ds.identical_duplicates,
                 excluded=excluded, personal=ds.personal, reading=self.reading(),
                 masked=self.results.masked,
@@ -183,6 +183,12 @@ class Report:
                 ok_count=sum(f.ok for f in self.identities), total_count=len(self.identities),
                 failed=[f for f in self.identities if not f.ok], typed=self.typed,
                 figures_count=len(self.spec.figures)))
+
+    def overlap_note(self) -> str:
+        """The sentence on dossiers found in several exports (codes only), or ""."""
+        from ..engine.sources import overlap_note
+
+        return overlap_note(self.dataset)
 
     def absent_columns(self) -> list[dict]:
         """Return, per optional column the export lacks, the indicators it makes absent."""
@@ -382,8 +388,12 @@ class Report:
         data = self.spec.raw.get("data")
         origin = data_origin(self.spec.path, data) if isinstance(data, str) else \
             self.dataset.source
+        sources = [messages()["source_line"].format(
+            name=s["name"], rows=fmt.number(s["rows"]), profile=s["profile"], sha256=s["sha256"])
+            for s in self.dataset.sources]
         return render(
             "provenance.html.j2", params_file=self.spec.path.name, source=origin,
+            sources=sources,
             skipped=[messages()["results_skipped"].format(path=f, reason=why)
                      for f, why in self.skipped_results],
             rows_read=self.dataset.rows_read, sha256=self.dataset.digest(),
@@ -472,6 +482,11 @@ def open_spec_data(spec: ReportSpec, data=None, sheet=None) -> Dataset:
     """Return the Dataset of a spec's export (or of `data`), read with its profile and
     catalogue."""
     profile = load_profile(spec.profile) if spec.profile else None
+    if spec.sources and data is None:  # several systems' exports, merged
+        from ..engine.sources import open_sources
+
+        return open_sources(list(spec.sources), profile=profile,
+                            catalog=load_catalog(spec.catalog))
     return open_dataset(data or spec.data, sheet=sheet if data else spec.sheet, profile=profile,
                         catalog=load_catalog(spec.catalog))
 

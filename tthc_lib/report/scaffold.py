@@ -134,7 +134,15 @@ def json_schema() -> dict:
             "period": {"type": ["string", "integer"],
                        "description": "2023-Q3, Quý III/2023, 2023-H1, 6 tháng đầu năm 2023, "
                                       "2023, năm 2023 hoặc 2023-07-01..2023-09-30"},
-            "data": {"type": "string", "description": "tệp hồ sơ: CSV, XLSX hoặc Parquet"},
+            "data": {"description": "tệp hồ sơ: CSV, XLSX hoặc Parquet; hoặc danh sách các tệp "
+                                    "của nhiều hệ thống (mỗi hồ sơ tính một lần, theo bản ghi "
+                                    "mới nhất)",
+                     "anyOf": [{"type": "string"}, {"type": "array", "minItems": 1, "items": {
+                         "anyOf": [{"type": "string"}, {
+                             "type": "object", "required": ["path"],
+                             "additionalProperties": False,
+                             "properties": {k: {"type": "string"} for k in
+                                            ("path", "profile", "catalog", "sheet")}}]}}]},
             "sheet": {"type": "string"},
             "report_date": {"type": "string", "format": "date",
                             "description": "ngày của văn bản (mặc định: ngày lập)"},
@@ -156,9 +164,11 @@ def json_schema() -> dict:
             "text": {"type": "object", "additionalProperties": False,
                      "properties": {k: {"type": "string"} for k in text_keys}},
             "interconnected_window": {"type": "object", "required": ["start", "end"],
+                                      "additionalProperties": False,
                                       "properties": {"start": {"type": "string"},
                                                      "end": {"type": "string"}}},
             "previous": {"type": "object", "required": ["data", "period"],
+                         "additionalProperties": False,
                          "properties": {"data": {"type": "string"},
                                         "period": {"type": "string"},
                                         "sheet": {"type": "string"}}},

@@ -88,7 +88,7 @@ class ReportSpec:
     path: Path
     unit: Unit
     period: Period
-    data: Path
+    data: Path  # the first (or only) export
     sheet: str | None = None
     figures: dict[str, float] = field(default_factory=dict)
     text: dict[str, str] = field(default_factory=dict)
@@ -104,6 +104,7 @@ class ReportSpec:
     annex: bool = True  # data quality and provenance after the signature, as an annex
     index766: dict[str, int] = field(default_factory=dict)  # counts for the 766 index
     portal: Path | None = None  # the national portal's dossier list, to reconcile with
+    sources: tuple = ()  # engine.sources.Source of every export when `data:` lists several
 
 
 def _err(path: Path, key: str, msg: str) -> InputError:
@@ -120,6 +121,39 @@ def _resolve(path: Path, data: str) -> Path:
         if (base / p).exists():
             return (base / p).resolve()
     return (path.parent / p).resolve()
+
+
+SOURCE_KEYS = {"path", "profile", "catalog", "sheet"}
+
+
+def _source(path: Path, item, where: str, bad):
+    """Return the Source of one item of a `data:` list, or None (its problems named)."""
+    from ..engine.sources import Source
+
+    if isinstance(item, str):
+        item = {"path": item}
+    if not isinstance(item, dict) or not isinstance(item.get("path"), str):
+        bad(where, "cần là đường dẫn tệp (chuỗi) hoặc {path: tệp, profile: …, catalog: …, "
+            "sheet: …}.")
+        return None
+    for key, problem in unknown_keys(item, SOURCE_KEYS, where):
+        bad(key, problem)
+    for key in ("profile", "catalog", "sheet"):
+        if item.get(key) is not None and not isinstance(item[key], str):
+            bad(f"{where}.{key}", "cần là một chuỗi.")
+            return None
+    data = _resolve(path, item["path"])
+    if why := _file_problem(data, item["path"], "tệp dữ liệu"):
+        bad(f"{where}.path", why + " " + _missing_data_hint(path, item["path"]))
+        return None
+    profile = item.get("profile")
+    if profile and profile.endswith((".yaml", ".yml")):
+        profile = str(_resolve(path, profile))
+    catalog = _resolve(path, item["catalog"]) if item.get("catalog") else None
+    if catalog is not None and (why := _file_problem(catalog, item["catalog"], "tệp")):
+        bad(f"{where}.catalog", why)
+        return None
+    return Source(data, profile, catalog, item.get("sheet"))
 
 
 def data_origin(params: Path, value: str) -> str:
@@ -275,10 +309,17 @@ def load_spec(path: str | Path) -> ReportSpec:
             period = parse_period(raw["period"])
         except PeriodError as exc:
             bad("period", str(exc))
-    data = None
+    data, sources = None, ()
     if "data" in raw:
-        if not isinstance(raw["data"], str):
-            bad("data", "cần là đường dẫn tệp dữ liệu (chuỗi).")
+        if isinstance(raw["data"], list) and raw["data"]:
+            sources = tuple(filter(None, (_source(path, item, f"data[{i}]", bad)
+                                          for i, item in enumerate(raw["data"], start=1))))
+            data = sources[0].path if sources else None
+            if len(sources) == 1:  # one item: the report reads it like a plain path
+                sources = ()
+        elif not isinstance(raw["data"], str):
+            bad("data", "cần là đường dẫn tệp dữ liệu (chuỗi), hoặc danh sách các tệp (mỗi "
+                "mục một đường dẫn hoặc {path, profile, catalog, sheet}).")
         else:
             data = _resolve(path, raw["data"])
             if why := _file_problem(data, raw["data"], "tệp dữ liệu"):
@@ -376,7 +417,7 @@ def load_spec(path: str | Path) -> ReportSpec:
                       raw=raw, report_date=report_date,
                       number=no_controls(str(number or "")).strip(),
                       annex=bool(style.get("annex", True)), index766=counts, portal=portal,
-                      **rules)
+                      sources=sources, **rules)
 
 
 MAX_PARAMS_BYTES = 1 << 20

@@ -1,0 +1,119 @@
+"""Several exports in one report (#21): a merged province's legacy system and its unified
+platform; each dossier counts once, by its latest record; the output says how many were in
+both and which differed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from openpyxl import Workbook
+
+from tests.conftest import dossier, write_csv
+
+Q = "2026-Q3"  # 15/06/2026 – 14/09/2026: two levels (tinh, xa)
+
+
+def row(code, recv, due, done="", status="Đã trả kết quả", cap="tinh", kenh="truc_tuyen"):
+    return {**dossier(code, recv, due, done, cap=cap, kenh=kenh), "trang_thai": status}
+
+
+LEGACY = [row("M1", "2026-06-20", "2026-07-10", "", "Đang xử lý"),  # migrated, finished later
+          row("M2", "2026-06-21", "2026-07-10", "", "Đang xử lý"),  # migrated, still pending
+          row("L1", "2026-06-22", "2026-07-10", "2026-07-01"),
+          row("L2", "2026-06-23", "2026-07-10", "2026-07-15", cap="xa")]  # late
+PLATFORM = [row("M1", "2026-06-20", "2026-07-10", "2026-07-20"),  # late, on the platform
+            row("M2", "2026-06-21", "2026-07-10", "", "Đang xử lý"),  # same record
+            row("P1", "2026-07-01", "2026-07-20", "2026-07-05", cap="xa"),
+            row("P2", "2026-07-02", "2026-09-30", "", "Đang xử lý", kenh="truc_tiep")]
+
+
+def legacy_xlsx(path):
+    wb = Workbook()
+    ws = wb.active
+    header = list(LEGACY[0])
+    ws.append(header)
+    for r in LEGACY:
+        ws.append([r[h] for h in header])
+    wb.save(path)
+    return path
+
+
+def tthc(*args):
+    return subprocess.run([sys.executable, "-m", "tthc_lib.cli", *args], capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_two_systems_count_each_dossier_once_by_its_latest_record(tmp_path):
+    a = legacy_xlsx(tmp_path / "he-thong-cu.xlsx")
+    b = write_csv(tmp_path / "nen-tang.csv", PLATFORM)
+    res = tthc("compute", str(a), str(b), "-p", Q, "--json")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    n = out["indicators"]
+    assert n["received_total"] == 6  # M1, M2, L1, L2, P1, P2: each once
+    assert n["resolved_total"] == 4 and n["resolved_late"] == 2  # M1 (platform), L2
+    assert n["pending_total"] == 2  # M2, P2
+    assert set(out["by_level"]) == {"tinh", "xa"}  # no district level after 1/7/2025
+    assert out["by_level"]["xa"]["received_total"] == 2
+    assert out["overlap"] == {"shared": 2, "differed": 1, "codes": ["M1"]}
+    assert [s["name"] for s in out["sources"]] == ["he-thong-cu.xlsx", "nen-tang.csv"]
+    assert all(len(s["sha256"]) == 64 and s["rows"] == 4 for s in out["sources"])
+    plain = tthc("compute", str(a), str(b), "-p", Q)
+    assert plain.returncode == 0
+    assert "2 hồ sơ có trong nhiều tệp" in plain.stdout and "1 trong số đó khác nhau" in \
+        plain.stdout and "(M1)" in plain.stdout
+
+
+def test_on_a_tie_the_later_source_counts(tmp_path):
+    a = write_csv(tmp_path / "a.csv", [row("T1", "2026-06-20", "2026-07-10", "2026-07-01",
+                                           kenh="truc_tiep")])
+    b = write_csv(tmp_path / "b.csv", [row("T1", "2026-06-20", "2026-07-10", "2026-07-01")])
+    for first, second, online in ((a, b, 1), (b, a, 0)):
+        out = json.loads(tthc("compute", str(first), str(second), "-p", Q, "--json").stdout)
+        assert out["indicators"]["received_new_online"] == online
+
+
+def test_a_bad_row_in_one_source_is_named_with_that_file(tmp_path):
+    a = write_csv(tmp_path / "a.csv", PLATFORM)
+    b = write_csv(tmp_path / "b.csv", [row("X1", "31/02/2026", "2026-07-10")])
+    res = tthc("compute", str(a), str(b), "-p", Q)
+    assert res.returncode == 2 and "'b.csv'" in res.stderr and "dòng 2" in res.stderr
+
+
+def test_a_report_reads_every_export_of_its_data_list(tmp_path):
+    from tthc_lib.report.build import build_report
+
+    legacy_xlsx(tmp_path / "he-thong-cu.xlsx")
+    write_csv(tmp_path / "nen-tang.csv", PLATFORM)
+    p = tmp_path / "p.yaml"
+    p.write_text("unit: {slug: t, name: UBND tỉnh T, short_name: tỉnh T}\nperiod: 2026-Q3\n"
+                 "data:\n  - he-thong-cu.xlsx\n  - {path: nen-tang.csv, profile: canonical}\n",
+                 encoding="utf-8")
+    rep = build_report(p)
+    assert rep.results.indicators["received_total"] == 6
+    annex = rep.annex_html()
+    assert "2 hồ sơ có trong nhiều tệp" in annex and "(M1)" in annex
+    assert "he-thong-cu.xlsx: 4 dòng" in annex and "nen-tang.csv: 4 dòng, hồ sơ nguồn canonical" \
+        in annex
+    from tthc_lib.explore import Explore
+
+    assert Explore(p).results.indicators["received_total"] == 6
+
+
+def test_a_data_list_item_with_an_unknown_key_is_refused(tmp_path):
+    import pytest
+
+    from tthc_lib.core.errors import InputError
+    from tthc_lib.report.spec import load_spec
+
+    write_csv(tmp_path / "nen-tang.csv", PLATFORM)
+    p = tmp_path / "p.yaml"
+    p.write_text("unit: {slug: t, name: UBND tỉnh T, short_name: tỉnh T}\nperiod: 2026-Q3\n"
+                 "data: [nen-tang.csv, {path: nen-tang.csv, shet: A}, khong-co.csv]\n",
+                 encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_spec(p)
+    assert "data[2].shet" in str(err.value) and "Có phải là 'sheet'?" in str(err.value)
+    assert "data[3].path" in str(err.value)
