@@ -117,3 +117,43 @@ def test_a_data_list_item_with_an_unknown_key_is_refused(tmp_path):
         load_spec(p)
     assert "data[2].shet" in str(err.value) and "Có phải là 'sheet'?" in str(err.value)
     assert "data[3].path" in str(err.value)
+
+
+SHARED = [row("C1", "2026-06-20", "2026-07-10", "2026-07-01", cap="xa"),
+          row("C2", "2026-06-21", "2026-07-10", "2026-07-15", cap="xa"),
+          row("C3", "2026-06-22", "2026-07-10", "2026-07-01", cap="xa"),
+          row("S1", "2026-06-22", "2026-07-10", "2026-07-01")]
+
+
+def unit_params(tmp_path, slug, agencies):
+    p = tmp_path / f"{slug}.yaml"
+    p.write_text(f"unit: {{slug: {slug}, name: UBND {slug}, short_name: {slug}, "
+                 f"agencies: [{', '.join(agencies)}]}}\nperiod: 2026-Q3\ndata: tinh.csv\n",
+                 encoding="utf-8")
+    return p
+
+
+def test_a_member_unit_reports_its_agencies_from_the_shared_export(tmp_path):
+    from tthc_lib.report.build import build_report
+
+    agencies = ["UBND xã Đại Phúc", "UBND xã Đại Phúc", "UBND phường Kim Tân", "Sở Tư pháp"]
+    write_csv(tmp_path / "tinh.csv", [{**r, "co_quan": a} for r, a in zip(SHARED, agencies,
+                                                                           strict=True)])
+    rep = build_report(unit_params(tmp_path, "dai-phuc", ["ubnd xã  Đại Phúc"]))
+    n = rep.results.indicators
+    assert n["received_total"] == 2 and n["resolved_late"] == 1
+    assert "Báo cáo lấy 2 hồ sơ của ubnd xã  Đại Phúc" in rep.annex_html()
+    both = build_report(unit_params(tmp_path, "hai-xa", ["UBND xã Đại Phúc",
+                                                          "UBND phường Kim Tân"]))
+    assert both.results.indicators["received_total"] == 3
+
+
+def test_an_agency_the_shared_export_does_not_name_is_refused_with_the_closest(tmp_path):
+    import pytest
+
+    from tthc_lib.core.errors import InputError
+    from tthc_lib.report.build import build_report
+
+    write_csv(tmp_path / "tinh.csv", [{**r, "co_quan": "UBND xã Đại Phúc"} for r in SHARED])
+    with pytest.raises(InputError, match="Có phải là 'UBND xã Đại Phúc'"):
+        build_report(unit_params(tmp_path, "x", ["UBND xã Đại Phú"]))

@@ -59,6 +59,7 @@ class Dataset:
     sources: list = field(default_factory=list)  # several exports merged: each one's name,
     # hash, profile and rows (engine.sources); empty for one export
     overlap: dict = field(default_factory=dict)  # dossiers in more than one of them
+    agencies: tuple = ()  # a member unit's agencies selected from a shared export
 
     def close(self) -> None:
         self.con.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.schema import nfc
 from ..rules.catalog import EMPTY, Catalog, load_catalog
 from ..rules.profiles import Profile, load_profile
 from .dataset import Dataset, open_dataset
@@ -120,3 +121,36 @@ def overlap_note(ds: Dataset, limit: int = MAX_CODES) -> str:
     return messages()["sources_overlap"].format(
         files=len(ds.sources), shared=fmt.number(o["shared"]),
         differed=fmt.number(o["differed"]), codes=f" ({codes})" if o["differed"] else "")
+
+
+def _agency_key(name: str) -> str:
+    return " ".join(nfc(name).casefold().split())
+
+
+def select_agencies(ds: Dataset, agencies: tuple[str, ...]) -> Dataset:
+    """Return the dossiers of a member unit's handling agencies in a shared export (a
+    commune's in the province's), as a Dataset that every run counts. An agency the export
+    does not name is refused, with the closest names it does."""
+    from ..core.errors import InputError, did_you_mean
+    from ..core.text import display
+    from ..io.read import lit
+
+    check(ds)
+    names = [n for (n,) in ds.con.execute(
+        f"SELECT DISTINCT co_quan FROM {ds.relation} WHERE co_quan IS NOT NULL").fetchall()]
+    by_key: dict[str, list[str]] = {}
+    for n in names:
+        by_key.setdefault(_agency_key(n), []).append(n)
+    missing = [a for a in agencies if _agency_key(a) not in by_key]
+    if missing:
+        shown = sorted({display(n) for n in names})
+        raise InputError("unit_agencies_missing", source=ds.source,
+                         agencies="; ".join(f"'{a}'{did_you_mean(a, shown)}" for a in missing),
+                         count=len(shown))
+    chosen = [n for a in agencies for n in by_key[_agency_key(a)]]
+    sub = ds.variant("unit_dossiers", f"SELECT * FROM {ds.relation} WHERE co_quan IN "
+                                      f"({', '.join(lit(n) for n in chosen)})")
+    sub.agencies = tuple(agencies)
+    sub._work = getattr(ds, "_work", None)  # closing the selection cleans up the export's
+    (sub.rows_read,) = ds.con.execute("SELECT count(*) FROM unit_dossiers").fetchone()
+    return sub

@@ -185,10 +185,17 @@ class Report:
                 figures_count=len(self.spec.figures)))
 
     def overlap_note(self) -> str:
-        """The sentence on dossiers found in several exports (codes only), or ""."""
+        """The sentences on how the data was put together: dossiers found in several
+        exports (codes only), a member unit's agencies selected from a shared export."""
         from ..engine.sources import overlap_note
 
-        return overlap_note(self.dataset)
+        ds = self.dataset
+        notes = [overlap_note(ds)]
+        if ds.agencies:
+            notes.append(messages()["unit_agencies_note"].format(
+                rows=fmt.number(ds.rows_read), agencies="; ".join(ds.agencies),
+                source=ds.source))
+        return " ".join(n for n in notes if n)
 
     def absent_columns(self) -> list[dict]:
         """Return, per optional column the export lacks, the indicators it makes absent."""
@@ -481,14 +488,21 @@ def _presets(ds: Dataset, spec: ReportSpec, used: Run, today: date) -> list[dict
 def open_spec_data(spec: ReportSpec, data=None, sheet=None) -> Dataset:
     """Return the Dataset of a spec's export (or of `data`), read with its profile and
     catalogue."""
-    profile = load_profile(spec.profile) if spec.profile else None
-    if spec.sources and data is None:  # several systems' exports, merged
-        from ..engine.sources import open_sources
+    from ..engine.sources import Source, open_sources, select_agencies
 
-        return open_sources(list(spec.sources), profile=profile,
-                            catalog=load_catalog(spec.catalog))
-    return open_dataset(data or spec.data, sheet=sheet if data else spec.sheet, profile=profile,
-                        catalog=load_catalog(spec.catalog))
+    profile = load_profile(spec.profile) if spec.profile else None
+    if data is not None:  # another period's export (`previous:`)
+        ds = open_dataset(data, sheet=sheet, profile=profile, catalog=load_catalog(spec.catalog))
+    else:  # one export, or several systems' exports merged
+        ds = open_sources(list(spec.sources) or [Source(spec.data, sheet=spec.sheet)],
+                          profile=profile, catalog=load_catalog(spec.catalog))
+    if spec.agencies:  # a member unit's dossiers in the province's shared export
+        try:
+            return select_agencies(ds, spec.agencies)
+        except BaseException:
+            ds.close()
+            raise
+    return ds
 
 
 def build_report(params_path, strict: bool = False, now: datetime | None = None) -> Report:

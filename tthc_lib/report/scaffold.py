@@ -25,6 +25,8 @@ UNIT_HELP = {
     "signer": "khối chữ ký (ví dụ KT. CHỦ TỊCH / PHÓ CHỦ TỊCH)",
     "signer_name": "họ tên người ký",
     "groups_label": "sở, ngành: tên các nhóm TTHC liên thông do đơn vị quản lý",
+    "agencies": "xã, phường: [tên cơ quan giải quyết] — chỉ lấy hồ sơ của các cơ quan này "
+                "trong tệp dùng chung của tỉnh",
 }
 
 
@@ -129,8 +131,10 @@ def json_schema() -> dict:
             "unit": {"type": "object", "additionalProperties": False,
                      "required": ["slug", "name", "short_name"],
                      "properties": {k: ({"enum": list(UNIT_KINDS)} if k == "kind" else
-                                        {"type": "string"}) | {"description": v}
-                                    for k, v in UNIT_HELP.items()}},
+                                        {"type": "array", "minItems": 1,
+                                         "items": {"type": "string", "minLength": 1}}
+                                        if k == "agencies" else {"type": "string"})
+                                    | {"description": v} for k, v in UNIT_HELP.items()}},
             "period": {"type": ["string", "integer"],
                        "description": "2023-Q3, Quý III/2023, 2023-H1, 6 tháng đầu năm 2023, "
                                       "2023, năm 2023 hoặc 2023-07-01..2023-09-30"},

@@ -40,6 +40,7 @@ from pathlib import Path
 from ..core.errors import InputError, did_you_mean, messages, unknown_keys
 from ..core.paths import find_workspace, regular_file, workspace
 from ..core.periods import Period, PeriodError, parse_period
+from ..core.schema import nfc
 from ..core.text import no_controls
 from ..model.registry import REGISTRY
 from ..model.sections import TEXT_KEYS
@@ -49,7 +50,7 @@ TOP_KEYS = {"unit", "period", "data", "sheet", "figures", "text", "interconnecte
             "previous", "style", "profile", "catalog", "policy", "report_date", "number",
             "index766", "portal"}
 UNIT_KEYS = {"slug", "name", "short_name", "signer", "signer_name", "place", "scope",
-             "title_scope", "kind", "groups_label"}
+             "title_scope", "kind", "groups_label", "agencies"}
 UNIT_KINDS = ("province", "department")
 STYLE_KEYS = {"pad_small_numbers", "annex"}
 WINDOW_KEYS = {"start", "end"}
@@ -105,6 +106,7 @@ class ReportSpec:
     index766: dict[str, int] = field(default_factory=dict)  # counts for the 766 index
     portal: Path | None = None  # the national portal's dossier list, to reconcile with
     sources: tuple = ()  # engine.sources.Source of every export when `data:` lists several
+    agencies: tuple[str, ...] = ()  # a member unit's handling agencies in a shared export
 
 
 def _err(path: Path, key: str, msg: str) -> InputError:
@@ -298,8 +300,14 @@ def load_spec(path: str | Path) -> ReportSpec:
                 "ngang, tối đa 64 ký tự (ví dụ bac-giang); không được có '/', '..' hay ký tự "
                 "khác.")
         for key, value in unit.items():
-            if key in UNIT_KEYS and key not in REQUIRED_UNIT and not isinstance(value, str):
+            if key in UNIT_KEYS and key not in (*REQUIRED_UNIT, "agencies") and \
+                    not isinstance(value, str):
                 bad(f"unit.{key}", f"cần là chuỗi, gặp {_show(value)}.")
+        agencies = unit.get("agencies")
+        if agencies is not None and (not isinstance(agencies, list) or not agencies or not all(
+                isinstance(a, str) and a.strip() for a in agencies)):
+            bad("unit.agencies", "cần là danh sách tên cơ quan giải quyết (chuỗi), ví dụ "
+                "[UBND xã Đại Phúc]: báo cáo chỉ lấy hồ sơ của các cơ quan này trong tệp dữ liệu.")
         if unit.get("kind", "province") not in UNIT_KINDS:
             bad("unit.kind", f"cần là một trong {', '.join(UNIT_KINDS)}, gặp "
                 f"{_show(unit.get('kind'))}.")
@@ -408,8 +416,9 @@ def load_spec(path: str | Path) -> ReportSpec:
     if problems:
         head = f"Tệp tham số '{path}' có {len(problems)} lỗi:\n" if len(problems) > 1 else ""
         raise InputError(head + "\n".join(problems), code="params")
+    agencies = tuple(nfc(no_controls(a)).strip() for a in unit.get("agencies") or ())
     return ReportSpec(path=path, unit=Unit(**{k: no_controls(v).strip()
-                                              for k, v in unit.items()}),
+                                              for k, v in unit.items() if k != "agencies"}),
                       period=period, data=data, sheet=sheet, figures=typed,
                       text={k: no_controls(v, keep_newlines=True) for k, v in text.items()},
                       interconnected_window=window,
@@ -417,7 +426,7 @@ def load_spec(path: str | Path) -> ReportSpec:
                       raw=raw, report_date=report_date,
                       number=no_controls(str(number or "")).strip(),
                       annex=bool(style.get("annex", True)), index766=counts, portal=portal,
-                      sources=sources, **rules)
+                      sources=sources, agencies=agencies, **rules)
 
 
 MAX_PARAMS_BYTES = 1 << 20
