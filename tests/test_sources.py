@@ -157,3 +157,62 @@ def test_an_agency_the_shared_export_does_not_name_is_refused_with_the_closest(t
     write_csv(tmp_path / "tinh.csv", [{**r, "co_quan": "UBND xã Đại Phúc"} for r in SHARED])
     with pytest.raises(InputError, match="Có phải là 'UBND xã Đại Phúc'"):
         build_report(unit_params(tmp_path, "x", ["UBND xã Đại Phú"]))
+
+
+def published(outputs, slug, name, code, label, start, end, received):
+    folder = outputs / slug / code
+    folder.mkdir(parents=True)
+    (folder / "results.json").write_text(json.dumps({
+        "shape": "tthc-report/results", "version": 1,
+        "unit": {"slug": slug, "name": name},
+        "period": {"code": code, "label": label, "start": start, "end": end},
+        "results": {"indicators": {"received_total": received, "resolved_total": received,
+                                   "resolved_not_late": received - 10, "received_new": 10,
+                                   "received_new_online": 5},
+                    "by_field": {"Hộ tịch": {"resolved_late": 2}}}}), encoding="utf-8")
+
+
+def test_the_same_period_last_year_of_a_merged_unit_sums_its_predecessors(tmp_path,
+                                                                          monkeypatch):
+    from tthc_lib.report.build import build_report
+
+    monkeypatch.chdir(tmp_path)
+    outputs = tmp_path / "outputs"
+    for slug, name, n in (("bac-kan", "UBND tỉnh Bắc Kạn", 100), ("thai-nguyen",
+                                                                  "UBND tỉnh Thái Nguyên", 50)):
+        published(outputs, slug, name, "2025-Q2", "Quý II/2025", "2025-03-15", "2025-06-14", n)
+    write_csv(tmp_path / "hs.csv", [row("A", "2026-04-01", "2026-04-20", "2026-04-10")])
+    p = tmp_path / "p.yaml"
+    p.write_text("unit: {slug: thai-nguyen-moi, name: UBND tỉnh Thái Nguyên, short_name: tỉnh "
+                 "Thái Nguyên}\nperiod: 2026-Q2\ndata: hs.csv\npredecessors:\n"
+                 "  - {slug: bac-kan, until: 2025-06-30}\n  - {slug: thai-nguyen, until: "
+                 "2025-06-30}\n", encoding="utf-8")
+    rep = build_report(p)
+    tr = rep.trend(outputs)
+    assert tr.last_year.values["received_total"] == 150
+    assert tr.last_year.values["on_time_rate"] == 100.0 * 130 / 150  # from summed parts
+    html = rep.trend_html(outputs)
+    assert "Quý II/2025: tổng của UBND tỉnh Bắc Kạn, UBND tỉnh Thái Nguyên" in html
+    assert "150" in html
+    rep.save(tmp_path)
+    saved = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    last = saved["comparisons"]["last_year"]
+    assert last["indicators"]["received_total"] == 150 and last["code"] == "2025-Q2"
+    assert last["summed"] == ["UBND tỉnh Bắc Kạn", "UBND tỉnh Thái Nguyên"]
+
+
+def test_a_predecessor_without_results_is_named_not_counted_as_zero(tmp_path, monkeypatch):
+    from tthc_lib.report.build import build_report
+
+    monkeypatch.chdir(tmp_path)
+    outputs = tmp_path / "outputs"
+    published(outputs, "bac-kan", "UBND tỉnh Bắc Kạn", "2025-Q2", "Quý II/2025", "2025-03-15",
+              "2025-06-14", 100)
+    write_csv(tmp_path / "hs.csv", [row("A", "2026-04-01", "2026-04-20", "2026-04-10")])
+    p = tmp_path / "p.yaml"
+    p.write_text("unit: {slug: tn, name: UBND tỉnh Thái Nguyên, short_name: tỉnh Thái Nguyên}\n"
+                 "period: 2026-Q2\ndata: hs.csv\npredecessors: [{slug: bac-kan, until: "
+                 "2025-06-30}, {slug: thai-nguyen, until: 2025-06-30}]\n", encoding="utf-8")
+    rep = build_report(p)
+    assert rep.trend(outputs) is None  # no comparison rather than a wrong one
+    assert "chưa có báo cáo của thai-nguyen" in rep.annex_html()

@@ -40,6 +40,12 @@ class Point:
     end: date
     values: dict[str, float | None]
     late_by_field: dict[str, int | None] = field(default_factory=dict)
+    summed: tuple[str, ...] = ()  # the predecessor units whose results were summed
+
+    def to_json(self) -> dict:
+        """The comparison as results.json keeps it."""
+        return {"code": self.code, "label": self.label, "indicators": self.values,
+                "summed": list(self.summed)}
 
 
 def _point(pub: Published) -> Point:
@@ -62,18 +68,23 @@ class History:
 
     points: list[Point]
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # predecessors without results
 
 
-def history(outputs: Path, slug: str, current: Point) -> History:
+def history(outputs: Path, slug: str, current: Point,
+            predecessors: tuple[tuple[str, date], ...] = ()) -> History:
     """Return the unit's earlier periods of the same kind found in outputs/<slug>/, oldest
     first, at most MAX_PERIODS − 1 of them; a results.json that does not read or does not
-    have the declared shape is skipped and named."""
+    have the declared shape is skipped and named. For a period that ended while the
+    unit's `predecessors` (slug, the last day each existed) still existed, the point is
+    their results summed (the registry's roll-up rule); a predecessor without results for
+    a compared period is named, never counted as zero."""
     kind = _kind(current.code)
     folder = Path(outputs) / slug
-    if kind is None or not folder.is_dir():
+    if kind is None:
         return History([])
     points, skipped = [], []
-    for res in sorted(folder.glob("*/results.json")):
+    for res in sorted(folder.glob("*/results.json")) if folder.is_dir() else ():
         if _kind(res.parent.name) != kind or res.parent.name == current.code:
             continue
         try:
@@ -83,8 +94,57 @@ def history(outputs: Path, slug: str, current: Point) -> History:
             continue
         if point.start < current.start:
             points.append(point)
+    if predecessors:
+        more, notes = _predecessor_points(Path(outputs), current, kind, predecessors,
+                                          {p.code for p in points})
+        points += more
+    else:
+        notes = []
     points.sort(key=lambda p: p.start)
-    return History(points[-(MAX_PERIODS - 1):], skipped)
+    return History(points[-(MAX_PERIODS - 1):], skipped, notes)
+
+
+def _predecessor_points(outputs: Path, current: Point, kind: str,
+                        predecessors: tuple[tuple[str, date], ...], own: set[str]):
+    """The points of periods before the merger, each the sum of the predecessors' results,
+    and the notes on predecessors whose results are missing for a compared period."""
+    from ..core.errors import messages
+    from ..model.results import summed
+
+    cur = parse_period(current.code)
+    compared = {p.code for p in (cur.previous(), cur.last_year()) if p is not None}
+    codes = set(compared)
+    for pred, _ in predecessors:
+        codes |= {r.parent.name for r in (outputs / pred).glob("*/results.json")
+                  if _kind(r.parent.name) == kind}
+    points, notes = [], []
+    for code in sorted(codes - own):
+        period = parse_period(code)
+        existing = [pred for pred, until in predecessors if period.end <= until]
+        if not existing or period.start >= cur.start:
+            continue
+        found, missing = [], []
+        for pred in existing:
+            try:
+                found.append(read_published(outputs / pred / code / "results.json"))
+            except ShapeError:
+                missing.append(pred)
+        if missing:
+            if code in compared:
+                notes.append(messages()["predecessor_missing"].format(
+                    period=period.label_vi, units=", ".join(missing)))
+            continue
+        values = summed([p.indicators for p in found])
+        late: dict[str, int | None] = {}
+        for p in found:
+            for name, v in p.breakdowns["by_field"].items():
+                n = v.get("resolved_late")
+                late[name] = None if n is None or late.get(name, 0) is None else \
+                    late.get(name, 0) + n
+        points.append(Point(code, period.label_vi, period.start, period.end,
+                            {k: values.get(k) for k in HEADLINE}, late,
+                            tuple(p.unit["name"] for p in found)))
+    return points, notes
 
 
 @dataclass
@@ -133,10 +193,16 @@ class Trend:
         return sorted(grown, key=lambda g: (g[1] - g[2], g[0]))[:top]
 
 
-def trend(results: Results, label: str, code: str, outputs: Path, slug: str
-          ) -> tuple[Trend | None, list[tuple[str, str]]]:
-    """Return the Trend of this run against the unit's earlier reports (None when there is
-    no earlier period of the same kind) and the earlier results.json files skipped."""
+def trend(results: Results, label: str, code: str, outputs: Path, slug: str,
+          predecessors: tuple[tuple[str, date], ...] = ()
+          ) -> tuple[Trend | None, list[str]]:
+    """Return the Trend of this run against the unit's earlier reports (and its
+    predecessors' before a merger; None when there is no earlier period of the same kind)
+    and the sentences the annex says about earlier results not used."""
+    from ..core.errors import messages
+
     current = point_of(results, label, code)
-    found = history(outputs, slug, current)
-    return (Trend(found.points + [current]) if found.points else None), found.skipped
+    found = history(outputs, slug, current, predecessors)
+    unused = [messages()["results_skipped"].format(path=f, reason=why)
+              for f, why in found.skipped] + found.notes
+    return (Trend(found.points + [current]) if found.points else None), unused

@@ -66,6 +66,19 @@ def ratio_of_outcomes(indicator: str, by_outcome: dict[str, int]) -> float | Non
     return rate(part(ind.numerator), part(ind.denominator))
 
 
+def summed(parts: list[dict]) -> dict[str, float | None]:
+    """Return indicators summed over units (the roll-up rule of the registry): a count is
+    the sum (absent when a part lacks it: never counted as 0), a ratio is recomputed from the
+    summed numerator and denominator, never averaged."""
+    out: dict[str, float | None] = {}
+    for ind in COUNTS:
+        values = [p.get(ind.id) for p in parts]
+        out[ind.id] = None if not parts or any(v is None for v in values) else sum(values)
+    for ind in RATIOS:
+        out[ind.id] = rate(out.get(ind.numerator), out.get(ind.denominator))
+    return out
+
+
 def _values(sums, absent_ids: frozenset[str]) -> Values:
     out: Values = {c.id: (None if c.id in absent_ids else int(v))
                    for c, v in zip(COUNTS, sums, strict=True)}

@@ -148,7 +148,8 @@ class Report:
         if getattr(self, "_trend", False) is False:
             self._trend, self.skipped_results = trend(
                 self.results, self.spec.period.label_vi, self.spec.period.code,
-                Path(outputs or workspace_outputs()), self.spec.unit.slug)
+                Path(outputs or workspace_outputs()), self.spec.unit.slug,
+                self.spec.predecessors)
         return self._trend
 
     def trend_html(self, outputs: str | Path | None = None) -> str:
@@ -401,8 +402,7 @@ class Report:
         return render(
             "provenance.html.j2", params_file=self.spec.path.name, source=origin,
             sources=sources,
-            skipped=[messages()["results_skipped"].format(path=f, reason=why)
-                     for f, why in self.skipped_results],
+            skipped=self.skipped_results,
             rows_read=self.dataset.rows_read, sha256=self.dataset.digest(),
             profile=self.dataset.profile.name, policy=self.run.policy.name,
             period_label=p.label_vi, start=fmt.day(p.start), end=fmt.day(p.end),
@@ -424,9 +424,17 @@ class Report:
                    "checks_failed": sum(not f.ok for f in self.identities + self.typed),
                    "figures": self.figures,
                    "results": self.results.to_json(),
-                   "own_fields": self.own.to_json() if self.own else None})
+                   "own_fields": self.own.to_json() if self.own else None,
+                   "comparisons": self.comparisons()})
         (folder / "results.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1),
                                              encoding="utf-8")
+
+    def comparisons(self) -> dict:
+        """The previous period and the same period last year this report compared with (a
+        merged unit's: its predecessors' results summed), as results.json keeps them."""
+        tr = self.trend()
+        return {"previous": tr.previous.to_json() if tr and tr.previous else None,
+                "last_year": tr.last_year.to_json() if tr and tr.last_year else None}
 
     def headline(self) -> dict:
         """Return the figures an index page lists for this report."""

@@ -159,6 +159,14 @@ def json_schema() -> dict:
                         "properties": {fid: figure(fid) for fid in REGISTRY}},
             "portal": {"type": "string", "description": "danh sách hồ sơ xuất từ Cổng DVCQG, "
                        "để đối chiếu (tthc reconcile)"},
+            "predecessors": {"type": "array", "minItems": 1,
+                             "description": "đơn vị trước sáp nhập: so sánh với các kỳ trước "
+                                            "ngày 'until' là tổng số liệu của các đơn vị này",
+                             "items": {"type": "object", "required": ["slug", "until"],
+                                       "additionalProperties": False,
+                                       "properties": {"slug": {"type": "string"},
+                                                      "until": {"type": "string",
+                                                                "format": "date"}}}},
             "index766": {"type": "object", "additionalProperties": False,
                          "description": "số đếm cho Bộ chỉ số 766 (tthc_lib/rules/index766.yaml)",
                          "properties": {k: {"anyOf": [

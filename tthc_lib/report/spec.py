@@ -48,7 +48,7 @@ from ..rules.profiles import read_user_yaml
 
 TOP_KEYS = {"unit", "period", "data", "sheet", "figures", "text", "interconnected_window",
             "previous", "style", "profile", "catalog", "policy", "report_date", "number",
-            "index766", "portal"}
+            "index766", "portal", "predecessors"}
 UNIT_KEYS = {"slug", "name", "short_name", "signer", "signer_name", "place", "scope",
              "title_scope", "kind", "groups_label", "agencies"}
 UNIT_KINDS = ("province", "department")
@@ -107,6 +107,7 @@ class ReportSpec:
     portal: Path | None = None  # the national portal's dossier list, to reconcile with
     sources: tuple = ()  # engine.sources.Source of every export when `data:` lists several
     agencies: tuple[str, ...] = ()  # a member unit's handling agencies in a shared export
+    predecessors: tuple[tuple[str, date], ...] = ()  # (slug, last day it existed): a merger
 
 
 def _err(path: Path, key: str, msg: str) -> InputError:
@@ -126,6 +127,38 @@ def _resolve(path: Path, data: str) -> Path:
 
 
 SOURCE_KEYS = {"path", "profile", "catalog", "sheet"}
+PREDECESSOR_KEYS = {"slug", "until"}
+
+
+def _predecessors(raw, bad) -> tuple[tuple[str, date], ...]:
+    """Return the units a merged unit replaced: (slug, the last day each existed)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not raw:
+        bad("predecessors", "cần là danh sách các đơn vị trước sáp nhập, ví dụ "
+            "[{slug: bac-kan, until: 2025-06-30}].")
+        return ()
+    out = []
+    for i, item in enumerate(raw, start=1):
+        where = f"predecessors[{i}]"
+        if not isinstance(item, dict):
+            bad(where, "cần dạng {slug: bac-kan, until: 2025-06-30}.")
+            continue
+        for key, problem in unknown_keys(item, PREDECESSOR_KEYS, where):
+            bad(key, problem)
+        slug, until = item.get("slug"), item.get("until")
+        if not isinstance(slug, str) or not SLUG.fullmatch(slug):
+            bad(f"{where}.slug", "cần là tên thư mục kết quả của đơn vị đó (ví dụ bac-kan).")
+            continue
+        if not isinstance(until, date):
+            try:
+                until = date.fromisoformat(str(until))
+            except ValueError:
+                bad(f"{where}.until", f"cần là ngày cuối cùng đơn vị còn tồn tại, dạng "
+                    f"2025-06-30, gặp {_show(until)}.")
+                continue
+        out.append((slug, until))
+    return tuple(out)
 
 
 def _source(path: Path, item, where: str, bad):
@@ -417,6 +450,7 @@ def load_spec(path: str | Path) -> ReportSpec:
         head = f"Tệp tham số '{path}' có {len(problems)} lỗi:\n" if len(problems) > 1 else ""
         raise InputError(head + "\n".join(problems), code="params")
     agencies = tuple(nfc(no_controls(a)).strip() for a in unit.get("agencies") or ())
+    predecessors = _predecessors(raw.get("predecessors"), bad)
     return ReportSpec(path=path, unit=Unit(**{k: no_controls(v).strip()
                                               for k, v in unit.items() if k != "agencies"}),
                       period=period, data=data, sheet=sheet, figures=typed,
@@ -426,7 +460,7 @@ def load_spec(path: str | Path) -> ReportSpec:
                       raw=raw, report_date=report_date,
                       number=no_controls(str(number or "")).strip(),
                       annex=bool(style.get("annex", True)), index766=counts, portal=portal,
-                      sources=sources, agencies=agencies, **rules)
+                      sources=sources, agencies=agencies, predecessors=predecessors, **rules)
 
 
 MAX_PARAMS_BYTES = 1 << 20
