@@ -155,3 +155,50 @@ def test_the_provenance_says_where_the_data_was_found(tmp_path, monkeypatch):
     monkeypatch.chdir(ws)
     html = build_report(p).provenance_html()
     assert "data/hs.csv (tìm trong thư mục làm việc" in html
+
+
+def test_more_careless_cases_get_a_vietnamese_refusal_not_a_traceback(tmp_path):
+    """The wider catalogue's leftovers: each is exit 2 with a Vietnamese message."""
+    data = write_csv(tmp_path / "hs.csv", with_status(
+        [dossier("A", "2023-07-01", "2023-07-20", "2023-07-10")], ["Đã trả kết quả"]))
+    prof = tmp_path / "prof.yaml"
+    prof.write_text("name: x\ncolumns: {ma_ho_so: [ma_ho_so]}\n"
+                    "values: {trang_thai: {\"Đã trả (bưu điện)\": 10}}\n", encoding="utf-8")
+    pol = tmp_path / "pol.yaml"
+    pol.write_text("name: y\nuse_status: \"false\"\nstatuses: {\"10\": {count: x}}\n",
+                   encoding="utf-8")
+    dup = tmp_path / "dup.yaml"
+    dup.write_text(f"unit: {{slug: d, name: UBND tỉnh D, short_name: tỉnh D}}\nperiod: 2023-Q3\n"
+                   f"data: {data}\nfigures: {{tthc_total: 10}}\nfigures: {{fb_new: 2}}\n",
+                   encoding="utf-8")
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(f"unit: {{slug: d, name: UBND tỉnh D, short_name: tỉnh D}}\n"
+                     f"period: 2022-Q1\ndata: {data}\n", encoding="utf-8")
+    cases = [
+        (("compute", str(data), "-p", "2023-Q3", "--profile", str(prof)), "values.trang_thai"),
+        (("compute", str(data), "-p", "2023-Q3", "--policy", str(pol)), "use_status"),
+        (("report", str(dup)), "khóa 'figures' có hai lần"),
+        (("report", str(wrong)), "không có hồ sơ nào thuộc kỳ Quý I/2022"),
+        (("reconcile", str(data), "--portal", str(tmp_path), "-p", "2023-Q3"), "thư mục"),
+        (("report", str(wrong), "-o", str(data)), "là một tệp"),
+        (("batch", str(tmp_path), "-p", "2023-Q3", "-w", "0"), "từ 1 trở lên"),
+    ]
+    for args, said in cases:
+        res = tthc(*args)
+        assert res.returncode == 2, (args, res.stderr)
+        assert said in res.stderr and "Traceback" not in res.stderr, (args, res.stderr)
+    res = tthc("compute", str(data), "-p", "2022-Q1")
+    assert res.returncode == 0 and "không có hồ sơ nào thuộc kỳ" in res.stderr
+
+
+def test_an_earlier_result_out_of_range_or_not_finite_is_skipped(tmp_path):
+    import pytest
+
+    from tthc_lib.model.published import ShapeError, parse_published
+
+    base = {"unit": {"slug": "d", "name": "D"}, "period": {
+        "code": "2023-Q2", "label": "Quý II/2023", "start": "2023-03-15", "end": "2023-06-14"}}
+    for bad, said in (({"received_total": float("nan")}, "received_total"),
+                      ({"received_total": -5}, "≥ 0"), ({"on_time_rate": 720.0}, "0–100")):
+        with pytest.raises(ShapeError, match=said):
+            parse_published({**base, "results": {"indicators": bad}}, tmp_path)

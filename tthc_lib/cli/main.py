@@ -28,10 +28,11 @@ def _open(args):
 
 def _compute(args) -> int:
     from ..core import fmt
-    from ..core.errors import InputError
+    from ..core.errors import InputError, messages
     from ..core.periods import parse_period
     from ..core.schema import LEVEL_LABELS
     from ..engine import data_errors, run
+    from ..engine.run import empty_period
     from ..engine.sources import overlap_note
     from ..model.registry import INDICATORS
     from ..rules.policy import load_policy
@@ -41,9 +42,12 @@ def _compute(args) -> int:
     ds = _open(args)
     try:
         r = run(ds, policy, period)
+        empty = empty_period(ds, r)
     finally:
         ds.close()
     note = overlap_note(ds, limit=10)
+    if empty is not None:
+        print("Cảnh báo: " + messages()["no_dossier_in_period"].format(**empty), file=sys.stderr)
     results = r.results
     errors = data_errors(r.excluded, r.excluded_rows)
     if errors and args.strict:
@@ -124,10 +128,15 @@ def _score(args) -> int:
 def _reconcile(args) -> int:
     from ..analysis.reconcile import portal_shape, reconcile, write_differences
     from ..core import fmt
+    from ..core.errors import InputError
+    from ..core.paths import regular_file
     from ..core.periods import parse_period
     from ..rules.policy import load_policy
 
     period = parse_period(args.period)
+    regular_file(Path(args.portal), "tệp của Cổng DVCQG")
+    if args.out and Path(args.out).is_dir():
+        raise InputError("out_is_folder", path=args.out)
     if portal_shape(Path(args.portal)) == "counts":
         return _reconcile_counts(args, period)
     ds = _open(args)
@@ -210,9 +219,13 @@ def _sample(args) -> int:
 def _outputs(given: str | None) -> Path:
     """Return the outputs folder as an absolute path, resolved once against the workspace
     (the folder the command runs in)."""
+    from ..core.errors import InputError
     from ..core.paths import outputs
 
-    return Path(given).resolve() if given else outputs().resolve()
+    folder = Path(given).resolve() if given else outputs().resolve()
+    if folder.exists() and not folder.is_dir():
+        raise InputError("out_not_folder", path=given or str(folder))
+    return folder
 
 
 def _report(args) -> int:
@@ -324,6 +337,17 @@ def _clean_samples(args) -> int:
         write_index(outputs())
     print(f"Đã xoá {len(removed)} mục do công cụ tạo; dữ liệu và báo cáo của bạn giữ nguyên.")
     return 0
+
+
+def _positive(text: str) -> int:
+    """An argparse type: a whole number from 1 up."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"giá trị '{text}' không phải số nguyên") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"cần một số nguyên từ 1 trở lên, gặp '{text}'")
+    return n
 
 
 def _rules_args(p) -> None:
@@ -471,7 +495,7 @@ def parser() -> argparse.ArgumentParser:
                 "tthc batch params/ -p 2023-Q3 --scheduler tcp://may-chu:8786   # cần cụm Dask")
     b.add_argument("params", metavar="THƯ_MỤC_THAM_SỐ", help="thư mục tham số, ví dụ params/")
     b.add_argument("-p", "--period", metavar="KỲ", help="chỉ các tệp của kỳ này, ví dụ 2023-Q3")
-    b.add_argument("-w", "--workers", type=int, metavar="SỐ",
+    b.add_argument("-w", "--workers", type=_positive, metavar="SỐ",
                    help="số tiến trình (mặc định: số lõi CPU)")
     b.add_argument("--pdf", action="store_true", help="in thêm report.pdf (cần Chromium)")
     b.add_argument("--strict", action="store_true", help="kiểm tra số liệu không đạt là lỗi")

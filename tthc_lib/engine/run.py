@@ -231,3 +231,18 @@ def window_count(ds: Dataset, policy: Policy, period: Period, start: date, end: 
            f"WHERE reason = '' AND interconnected = 'yes' AND CAST(recv AS DATE) BETWEEN "
            f"DATE {lit(start.isoformat())} AND DATE {lit(end.isoformat())}")
     return ds.con.execute(sql).fetchone()[0]
+
+
+def empty_period(ds: Dataset, r: Run) -> dict | None:
+    """Return the fields of `no_dossier_in_period` when the file has dossiers but none in
+    the run's period (most likely the wrong period, or the wrong file), else None."""
+    from ..core import fmt
+
+    if r.rows_used or r.period is None:
+        return None
+    first, last = ds.con.execute(f"SELECT min(recv), max(recv) FROM {ds.relation}").fetchone()
+    if first is None:
+        return None
+    p = r.period
+    return {"source": ds.source, "period": p.label_vi, "start": fmt.day(p.start),
+            "end": fmt.day(p.end), "first": fmt.day(first), "last": fmt.day(last)}

@@ -8,6 +8,7 @@ version) is refused with the reason, naming the key; the callers skip it and say
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -53,11 +54,19 @@ def stamp(summary: dict) -> dict:
 
 
 def _values(value, where: str) -> dict:
+    from .registry import REGISTRY
+
     if not isinstance(value, dict):
         raise _shape("results_not_values", key=where)
     for key, v in value.items():
-        if v is not None and (isinstance(v, bool) or not isinstance(v, int | float)):
+        if v is None:
+            continue
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
             raise _shape("results_not_number", key=f"{where}.{key}")
+        ind = REGISTRY.get(key)
+        if ind is not None and (v < 0 or (ind.kind == "ratio" and v > 100)):
+            raise _shape("results_out_of_range", key=f"{where}.{key}", value=v,
+                         allowed="0–100" if ind.kind == "ratio" else "≥ 0")
     return value
 
 

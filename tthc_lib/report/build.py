@@ -33,6 +33,7 @@ from ..engine import (
     run,
     window_count,
 )
+from ..engine.run import empty_period
 from ..model.published import stamp
 from ..model.results import Results
 from ..model.sections import BY_KEY, SECTIONS, TEXT_KEYS, present
@@ -522,6 +523,9 @@ def build_report(params_path, strict: bool = False, now: datetime | None = None)
     ds = open_spec_data(spec)
     policy = load_policy(spec.policy)
     r = run(ds, policy, spec.period, today)
+    if (empty := empty_period(ds, r)) is not None:  # an all-zero report would look plausible
+        ds.close()
+        raise InputError("no_dossier_in_period", **empty)
     results = r.results
     own = r.own if spec.unit.kind == "department" else None
     window = _window(ds, r, spec, today) if spec.interconnected_window else None

@@ -242,6 +242,8 @@ def _show(value, limit: int = 60) -> str:
     `limit` characters of text (a value is never printed whole)."""
     if isinstance(value, dict | list | tuple | set):
         return "một bảng" if isinstance(value, dict) else "một danh sách"
+    if value is None:
+        return "giá trị rỗng"
     text = repr(value)
     return text if len(text) <= limit else text[:limit] + "…"
 

@@ -65,11 +65,17 @@ def _parse(raw: dict, where: str) -> Policy:
         if v not in allowed:
             problems.append(f"{key}: cần một trong {', '.join(allowed)}, gặp {v!r}")
         values[key] = v
+    if not isinstance(raw.get("use_status", True), bool):
+        problems.append(f"use_status: cần true hoặc false (không có ngoặc kép), gặp "
+                        f"{raw['use_status']!r}")
+    if not isinstance(raw.get("statuses") or {}, dict):
+        problems.append("statuses: cần một bảng mã trạng thái: cách tính")
+        raw = {**raw, "statuses": {}}
     statuses = {str(k): v for k, v in (raw.get("statuses") or {}).items()}
     for code, treat in statuses.items():
         if code not in STATUS_CODES:
             problems.append(f"statuses.{code}: mã trạng thái phải là 1–10")
-        if treat not in TREATMENTS:
+        if not isinstance(treat, str) or treat not in TREATMENTS:
             problems.append(f"statuses.{code}: cần một trong {', '.join(TREATMENTS)}, gặp "
                             f"{treat!r}")
     if problems:

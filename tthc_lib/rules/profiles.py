@@ -96,10 +96,18 @@ def _parse_profile(raw: dict, where: str) -> Profile:
             problems.append(_problem(where, f"values.{canon}: cột này không có bảng mã"))
             continue
         values[canon] = {}
+        if not isinstance(table, dict):
+            problems.append(_problem(where, f"values.{canon}: cần một bảng mã: [các cách ghi]"))
+            continue
         for code, names in table.items():
             if str(code) not in codes:
                 problems.append(_problem(where, f"values.{canon}.{code}: cần một trong "
-                                                f"{', '.join(codes)}"))
+                                                f"{', '.join(codes)} (mã chuẩn ở bên trái, "
+                                                "các cách ghi trong tệp ở bên phải)"))
+            if not isinstance(names, list | type(None)):
+                problems.append(_problem(where, f"values.{canon}.{code}: cần danh sách các "
+                                                "cách ghi, ví dụ [\"Đã trả (bưu điện)\"]"))
+                continue
             for n in names or []:
                 values[canon][fold(str(n))] = str(code)
     if problems:
@@ -130,6 +138,17 @@ class NoAliasLoader(yaml.SafeLoader):
             raise yaml.composer.ComposerError(
                 None, None, "tệp không được dùng bí danh YAML (*…/&…)", event.start_mark)
         return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, str | int | float | bool) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"khóa '{key}' có hai lần (lần đầu ở dòng {seen[key]}): "
+                    "giá trị của lần đầu sẽ bị bỏ mất; gộp hai mục làm một", key_node.start_mark)
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep)
 
 
 def read_user_yaml(path: Path, what: str, text: str | None = None, table: bool = True):
