@@ -202,3 +202,19 @@ def test_an_earlier_result_out_of_range_or_not_finite_is_skipped(tmp_path):
                       ({"received_total": -5}, "≥ 0"), ({"on_time_rate": 720.0}, "0–100")):
         with pytest.raises(ShapeError, match=said):
             parse_published({**base, "results": {"indicators": bad}}, tmp_path)
+
+
+def test_a_refused_report_keeps_no_value_found_in_the_outputs_folder(tmp_path):
+    raw = "Đã trả cho ông Nguyễn Văn An"
+    data = write_csv(tmp_path / "hs.csv", with_status(
+        [dossier("A", "2023-07-01", "2023-07-20", "2023-07-10")], [raw]))
+    p = tmp_path / "p.yaml"
+    p.write_text(f"unit: {{slug: d, name: UBND tỉnh D, short_name: tỉnh D}}\nperiod: 2023-Q3\n"
+                 f"data: {data}\n", encoding="utf-8")
+    out = tmp_path / "outputs"
+    res = tthc("report", str(p), "-o", str(out))
+    assert res.returncode == 2 and "dòng 2, cột 'Trạng thái'" in res.stderr
+    assert "Nguyễn" not in res.stderr and "tthc inspect" in res.stderr
+    written = [f.read_text(encoding="utf-8", errors="replace") for f in out.rglob("*")
+               if f.is_file()]
+    assert written and not any("Nguyễn" in text for text in written)

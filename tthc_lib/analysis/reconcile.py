@@ -153,6 +153,7 @@ def reconcile(ds, portal_path: str | Path, period: Period, policy=None,
     # local Arrow table by its name)
     ds.con.execute("CREATE OR REPLACE TEMP TABLE portal_rows AS SELECT * FROM portal_arrow")
     portal = ds.variant("portal_dossiers", "SELECT * FROM portal_rows", q_present)
+    portal.source = q.source  # a refusal of a portal row names the portal's file
     both = ds.present | q_present
     labels = causes(policy)
     ds.con.execute("CREATE OR REPLACE TEMP TABLE rec_causes AS "

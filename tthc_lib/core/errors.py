@@ -70,7 +70,9 @@ class Problem:
     code: str = "bad_value"
     detail: str = ""
 
-    def text(self) -> str:
+    def text(self, quote: bool = True) -> str:
+        """The problem as a message line; `quote=False` leaves out the value found (for
+        what is written to the outputs folder)."""
         from .schema import BY_NAME
 
         where = []
@@ -81,7 +83,7 @@ class Problem:
             where.append(f"cột '{col.label_vi}' ({self.column})" if col else f"cột '{self.column}'")
         template = TEMPLATES.get(self.code, "cần {expected}")
         what = template.format(expected=self.expected, detail=self.detail, found=self.found)
-        found = f", gặp {_quote(self.found)}" if self.found is not None else ""
+        found = f", gặp {_quote(self.found)}" if self.found is not None and quote else ""
         return f"{', '.join(where)}: {what}{found}"
 
 
@@ -108,6 +110,11 @@ def raise_problems(path: Path | str, problems: list[Problem], total: int | None 
     if hint:
         lines.append(hint)
     exc = InputError("\n".join(lines), code=problems[0].code if problems else "input")
+    # the same refusal without the values found: rows and columns only, for the outputs
+    # folder (a failed notebook, batch.json), which may be shared
+    exc.shared = "\n".join([lines[0], *(f"  - {p.text(quote=False)}"
+                                        for p in problems[:MAX_LISTED]), *lines[1 + min(
+                                            len(problems), MAX_LISTED):]])
     from .schema import BY_NAME
 
     columns = dict.fromkeys(BY_NAME[p.column].label_vi if p.column in BY_NAME else str(p.column)

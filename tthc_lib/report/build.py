@@ -516,7 +516,21 @@ def open_spec_data(spec: ReportSpec, data=None, sheet=None) -> Dataset:
 
 def build_report(params_path, strict: bool = False, now: datetime | None = None) -> Report:
     """Return the Report for a params YAML. With `strict`, failed checks and rows with data
-    errors raise InputError instead of being listed in the report."""
+    errors raise InputError instead of being listed in the report. A refusal of the data
+    names the rows and columns but not the values found: what the notebook shows is kept
+    in the outputs folder (`tthc inspect` shows the values to the analyst)."""
+    try:
+        return _build_report(params_path, strict, now)
+    except InputError as exc:
+        shared = getattr(exc, "shared", None)
+        if shared is None:
+            raise
+        err = InputError(shared + "\n" + messages()["values_with_inspect"], code=exc.code)
+        err.shared = err.args[0]
+        raise err from None
+
+
+def _build_report(params_path, strict: bool, now: datetime | None) -> Report:
     spec = load_spec(user_path(params_path))
     now = now or datetime.now()
     today = spec.report_date or now.date()  # "in the future" means after the report's date
