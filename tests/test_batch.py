@@ -35,7 +35,9 @@ def test_batch_with_one_broken_unit(tmp_path):
                          capture_output=True, text=True, timeout=600)
     assert res.returncode == 1
     assert "2 thành công, 1 lỗi" in res.stderr
-    assert "tinh-hong" in res.stderr and "Cấp bộ" in res.stderr
+    assert "tinh-hong" in res.stderr and "(cap)" in res.stderr  # the column, and the row:
+    assert "dòng 2" in res.stderr and "Cấp bộ" not in res.stderr  # never the value found in
+    # a message that is kept in outputs/ (batch.json); `tthc inspect` shows it
     assert "report.failed.ipynb" in res.stderr  # where to look
     assert "Traceback" not in res.stderr
     for slug in ("tinh-a", "tinh-b"):

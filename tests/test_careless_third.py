@@ -218,3 +218,22 @@ def test_a_refused_report_keeps_no_value_found_in_the_outputs_folder(tmp_path):
     written = [f.read_text(encoding="utf-8", errors="replace") for f in out.rglob("*")
                if f.is_file()]
     assert written and not any("Nguyễn" in text for text in written)
+
+
+def test_a_catalogue_csv_with_a_misspelt_header_or_a_stray_cell_is_refused(tmp_path):
+    import pytest
+
+    from tthc_lib.core.errors import InputError
+    from tthc_lib.rules.catalog import load_catalog
+
+    good = tmp_path / "dm.csv"
+    good.write_text("Cơ quan,Cấp\nSở Tư pháp,tinh\n", encoding="utf-8")
+    assert load_catalog(good).level("Sở Tư pháp") == ("tinh", "catalogue")
+    typo = tmp_path / "typo.csv"
+    typo.write_text("Coquan,Cấp\nSở Tư pháp,tinh\n", encoding="utf-8")
+    with pytest.raises(InputError, match="Có phải là 'co quan'"):
+        load_catalog(typo)
+    stray = tmp_path / "stray.csv"
+    stray.write_text("Cơ quan,Cấp\nSở Tư pháp,tinh,x\n", encoding="utf-8")
+    with pytest.raises(InputError, match="dòng 2: nhiều ô hơn"):
+        load_catalog(stray)

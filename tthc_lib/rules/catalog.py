@@ -61,7 +61,19 @@ def load_catalog(path: str | Path | None) -> Catalog:
     agencies, procedures = {}, {}
     text = data.decode("utf-8-sig", errors="replace")
     if path.suffix.lower() == ".csv":
-        for i, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        reader = csv.DictReader(io.StringIO(text))
+        headers = [h for h in reader.fieldnames or [] if h is not None]
+        known = ("co quan", "cap", "thu tuc", "linh vuc")
+        problems += [f"cột '{h}': {msg}" for h, msg in unknown_keys(
+            {fold(h): h for h in headers}, known)]
+        if problems:
+            raise InputError("catalog_invalid", name=path.name,
+                             problems="\n".join(f"  - {p}" for p in problems))
+        if not {"co quan", "thu tuc"} & {fold(h) for h in headers}:
+            raise InputError("catalog_csv_columns", name=path.name, headers=", ".join(headers))
+        for i, row in enumerate(reader, start=2):
+            if None in row:  # more cells than headers
+                problems.append(f"dòng {i}: nhiều ô hơn số cột của dòng tiêu đề")
             row = {fold(k): (v or "").strip() for k, v in row.items()
                    if k is not None and isinstance(v, str | None)}
             if row.get("co quan"):
