@@ -248,9 +248,6 @@ def _show(value, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-_suggest = did_you_mean
-
-
 _THOUSANDS = re.compile(r"^\d{1,3}(?:[. \u00a0]\d{3})+$|^\d+$")
 
 
@@ -312,7 +309,7 @@ def load_spec(path: str | Path) -> ReportSpec:
         if key not in TOP_KEYS:
             bad(_show(key)[1:-1] if isinstance(key, str) else _show(key),
                 f"không được hỗ trợ; các khóa hợp lệ: {sorted(TOP_KEYS)}."
-                + _suggest(key, TOP_KEYS))
+                + did_you_mean(key, TOP_KEYS))
     for key in ("unit", "period", "data"):
         if key not in raw:
             bad(key, "bắt buộc nhưng chưa có.")
@@ -375,7 +372,7 @@ def load_spec(path: str | Path) -> ReportSpec:
     for key, value in figures.items():
         if key not in REGISTRY:
             bad(f"figures.{key}", "không phải mã chỉ tiêu đã đăng ký (danh sách trong "
-                "tthc_lib/model/registry.py)." + _suggest(key, REGISTRY))
+                "tthc_lib/model/registry.py)." + did_you_mean(key, REGISTRY))
             continue
         try:
             typed[key] = figure_value(key, value, REGISTRY[key].unit == "%")
@@ -397,7 +394,7 @@ def load_spec(path: str | Path) -> ReportSpec:
     for key, value in text.items():
         if key not in TEXT_KEYS:
             bad(f"text.{key}", f"không phải mục văn bản đã biết; có: "
-                f"{', '.join(sorted(TEXT_KEYS))}." + _suggest(key, TEXT_KEYS))
+                f"{', '.join(sorted(TEXT_KEYS))}." + did_you_mean(key, TEXT_KEYS))
         elif not isinstance(value, str):
             bad(f"text.{key}", f"cần là một đoạn văn (chuỗi), gặp {_show(value)}.")
     window = previous = None
@@ -500,7 +497,7 @@ def _index766(raw, bad) -> dict[str, int]:
     for key, value in raw.items():
         if key not in known:
             bad(f"index766.{key}", "không phải số đếm của Bộ chỉ số 766; có: "
-                f"{', '.join(sorted(known))}." + _suggest(key, known))
+                f"{', '.join(sorted(known))}." + did_you_mean(key, known))
             continue
         try:
             out[key] = figure_value(key, value, False)
