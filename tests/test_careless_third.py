@@ -237,3 +237,78 @@ def test_a_catalogue_csv_with_a_misspelt_header_or_a_stray_cell_is_refused(tmp_p
     stray.write_text("Cơ quan,Cấp\nSở Tư pháp,tinh,x\n", encoding="utf-8")
     with pytest.raises(InputError, match="dòng 2: nhiều ô hơn"):
         load_catalog(stray)
+
+
+def _formula_xlsx(path, cached: bool):
+    """An XLSX whose result-date cells are formulas, with or without the cached value a
+    spreadsheet program stores when it saves."""
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Mã hồ sơ", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày có kết quả",
+               "Cơ quan giải quyết", "Lĩnh vực", "Cấp"])
+    for i in range(3):
+        ws.append([f"H{i}", "2023-07-10", "2023-07-20", f"=B{i + 2}", "Sở Tư pháp", "Hộ tịch",
+                   "Cấp tỉnh"])
+    wb.save(path)
+    if cached:  # what Excel or LibreOffice writes: the formula and its value
+        with zipfile.ZipFile(path) as z:
+            parts = {n: z.read(n) for n in z.namelist()}
+        sheet = parts["xl/worksheets/sheet1.xml"].decode()
+        parts["xl/worksheets/sheet1.xml"] = re.sub(
+            r"(<c r=\"D\d+\"[^>]*)><f>([^<]*)</f>(?:<v\s*/>|<v></v>)?</c>",
+            r'\1 t="str"><f>\2</f><v>2023-07-15</v></c>', sheet).encode()
+        with zipfile.ZipFile(path, "w") as z:
+            for n, b in parts.items():
+                z.writestr(n, b)
+    return path
+
+
+def test_formula_cells_without_a_value_are_refused_not_read_as_blank(tmp_path):
+    bare = tthc("compute", str(_formula_xlsx(tmp_path / "f.xlsx", cached=False)), "-p",
+                "2023-Q3")
+    assert bare.returncode == 2 and "Traceback" not in bare.stderr
+    assert "3 ô là công thức chưa có giá trị" in bare.stderr and "D2, D3, D4" in bare.stderr
+    saved = tthc("compute", str(_formula_xlsx(tmp_path / "g.xlsx", cached=True)), "-p",
+                 "2023-Q3", "--json")
+    assert saved.returncode == 0, saved.stderr
+    import json
+
+    assert json.loads(saved.stdout)["indicators"]["resolved_total"] == 3
+
+
+def test_a_due_date_column_blank_in_every_row_is_refused_not_a_silent_100_percent(tmp_path):
+    blank = write_csv(tmp_path / "hs.csv", [dossier(f"H{i}", "2023-07-01", "", "2023-07-30")
+                                            for i in range(4)])
+    out = tthc("compute", str(blank), "-p", "2023-Q3")
+    assert out.returncode == 2 and "'Ngày hẹn trả' (ngay_hen_tra) trống ở cả 4 dòng" in out.stderr
+    assert "SẼ BỊ TỪ CHỐI" in tthc("inspect", str(blank), "-p", "2023-Q3").stdout
+    # one due date is enough: the others are dossiers without a deadline, on time by TT01
+    rows = [dossier(f"H{i}", "2023-07-01", "", "2023-07-30") for i in range(3)]
+    some = write_csv(tmp_path / "some.csv", rows + [dossier("D", "2023-07-01", "2023-07-20",
+                                                            "2023-07-30")])
+    assert tthc("compute", str(some), "-p", "2023-Q3").returncode == 0
+
+
+def test_a_typed_part_larger_than_its_typed_whole_is_refused_naming_both_keys(tmp_path):
+    import pytest
+
+    from tthc_lib.core.errors import InputError
+    from tthc_lib.report.spec import load_spec
+
+    p = params_file(tmp_path, "figures: {dvc_full: 150, dvc_online_total: 100, "
+                              "dvc_full_share: 150}\n"
+                              "index766: {ratings_satisfied: 500, ratings_total: 100}\n")
+    with pytest.raises(InputError) as err:
+        load_spec(p)
+    text = str(err.value)
+    assert "'figures.dvc_full' = 150 lớn hơn figures.dvc_online_total = 100" in text
+    assert "'index766.ratings_satisfied' = 500 lớn hơn index766.ratings_total = 100" in text
+    assert "figures.dvc_full_share" in text and "không vượt 100" in text
+    ok = params_file(tmp_path, "figures: {dvc_full: 90, dvc_online_total: 100}\n"
+                               "index766: {ratings_satisfied: 100, ratings_total: 100}\n")
+    assert load_spec(ok).index766["ratings_satisfied"] == 100

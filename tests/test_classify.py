@@ -66,9 +66,8 @@ def test_a_computed_label_in_the_status_column_is_not_trusted(make_table):
     assert classify(make_table([row]), Q3).df[OUTCOME][0] == "late"
 
 
-def test_district_rows_are_refused_in_a_two_level_period(make_table):
-    from tthc_lib.engine.load import InputError
-
+def test_district_rows_in_a_two_level_period_are_counted_at_an_unknown_level(make_table):
     rows = [dossier("HS1", received="2025-08-01", due="2025-08-05", cap="huyen")]
-    with pytest.raises(InputError, match="không còn cấp huyện"):
-        classify(make_table(rows), parse_period("2025-Q3"))
+    df = classify(make_table(rows), parse_period("2025-Q4"))
+    assert list(df.df["cap"]) == ["chua_ro"] and list(df.df["reason"]) == [""]
+    assert df.run.stale_agencies[0]["dossiers"] == 1

@@ -152,3 +152,55 @@ def test_the_report_section_and_chart_appear_with_an_index766_block(tmp_path):
     assert "“Hồ sơ giải quyết, đang giải quyết trong hạn” (2 điểm): thêm 1 hồ sơ" in html
     figs = charts.index766_charts(rep.scorecard)
     assert len(figs) == 1 and "Điểm bị mất" in charts.svg(figs[0])
+
+
+def test_a_commune_is_scored_without_the_province_only_indicators_out_of_84():
+    values = {"data:received_new_online": 50, "data:received_new": 100,
+              "index766:dossiers_using_population_db": 10, "data:received_total": 100,
+              "data:digitised_total": 100}
+    province, commune = score(values), score(values, scope="xa")
+    left = {r.id for r in commune.left_out}
+    assert left == {"dvc_offered", "dvc_used", "online_dossiers", "population_data_used",
+                    "population_connected"}
+    assert province.maximum == 100 and commune.maximum == 84
+    assert _group(commune, "online").scores == [] and _group(commune, "online").max == 0
+    assert _group(commune, "digitisation").max == 18
+    # the commune's scored rules are scored as the province's are
+    assert _rule(commune, "digitised_components").points == _rule(
+        province, "digitised_components").points == 4
+    assert "online" not in {g["id"] for g in commune.to_json()["groups"]}
+    assert commune.to_json()["maximum"] == 84 and commune.to_json()["scope"] == "xa"
+
+
+def test_a_numerator_over_its_denominator_is_not_scored_full_but_named():
+    card = score({"index766:dossiers_synced": 5000, "data:received_total": 1000})
+    s = _rule(card, "synced_real_time")
+    assert s.over and s.points is None and s.missing == ()
+    assert "5.000" in s.why and "1.000" in s.why and "index766.dossiers_synced" in s.why
+    assert card.to_json()["groups"][0]["indicators"][3]["over"] is True
+
+
+def test_a_scope_that_is_not_a_level_is_refused():
+    raw = {"name": "x", "label": "x", "groups": [{"id": "g", "label": "G", "points": 5}],
+           "indicators": [{"id": "r", "group": "g", "label": "R", "cap": 5, "scope": "huyen",
+                           "num": "data:received_total", "den": "data:received_total"}]}
+    with pytest.raises(InputError, match="scope"):
+        parse_method(raw, "m.yaml")
+
+
+def test_a_commune_report_and_tthc_score_state_the_lower_maximum(tmp_path, capsys):
+    from tthc_lib.cli.main import main
+    from tthc_lib.report.build import build_report
+
+    write_csv(tmp_path / "hs.csv", [dossier(f"A{i}", "2023-07-01", "2023-07-05", "2023-07-04",
+                                            cap="xa") for i in range(4)])
+    p = tmp_path / "p.yaml"
+    p.write_text("unit: {slug: x, name: UBND xã X, short_name: xã X, kind: commune}\n"
+                 "period: 2023-Q3\ndata: hs.csv\nindex766: {ratings_total: 10, "
+                 "ratings_satisfied: 9}\n", encoding="utf-8")
+    html = build_report(p).index766_html()
+    assert "/84</b>" in html and "điểm tối đa là 84 chứ không phải 100" in html
+    assert "Dịch vụ công trực tuyến</b>" not in html
+    assert main(["score", str(tmp_path / "hs.csv"), "-p", "2023-Q3", "--params", str(p)]) == 0
+    out = capsys.readouterr().out
+    assert "/84 điểm" in out and "\n  Hồ sơ nộp trực tuyến" not in out

@@ -34,7 +34,12 @@ def test_bad_period_says_which_forms_are_accepted(bad):
 
 def test_two_level_government_has_no_district_from_july_2025():
     assert parse_period("2025-Q2").levels == ("tinh", "huyen", "xa")
-    assert parse_period("2025-Q3").levels == ("tinh", "xa")
+    # 2025-Q3 runs 15/06–14/09/2025: it straddles 1/7/2025 and keeps the district row for
+    # what the districts received before that day
+    assert parse_period("2025-Q3").levels == ("tinh", "huyen", "xa")
+    assert parse_period("2025-Q3").straddles_two_level
+    assert parse_period("2025-Q4").levels == ("tinh", "xa")
+    assert not parse_period("2025-Q4").straddles_two_level
     assert parse_period("2026").levels == ("tinh", "xa")
 
 

@@ -13,13 +13,15 @@ import math
 from dataclasses import dataclass, field
 from functools import cache
 
-from ..core.errors import InputError
+from ..core import fmt
+from ..core.errors import InputError, messages
 from ..core.paths import PACKAGE
 
 SURE = {"reproduced": "đã đối chiếu với điểm của Cổng DVCQG",
         "published": "theo công thức công bố, chưa đối chiếu",
         "not_reproduced": "chưa khớp với điểm Cổng DVCQG hiện hành"}
 KINDS = ("data", "figure", "index766")
+SCOPES = {"tinh": "cấp tỉnh", "xa": "cấp xã"}  # the portal's sheet: "Tỉnh, xã" or "Tỉnh"
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class Rule:
     sure: str = "reproduced"
     unit: str = ""
     note: str = ""
+    scope: tuple[str, ...] = ("tinh", "xa")  # the levels of unit the indicator applies to
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,15 @@ def _refs(value, where: str) -> tuple[str, ...]:
     return refs
 
 
+def _scope(value, where: str) -> tuple[str, ...]:
+    scope = tuple(SCOPES) if value is None else (value,) if isinstance(value, str) \
+        else tuple(value) if isinstance(value, list) else ()
+    if not scope or any(s not in SCOPES for s in scope):
+        raise InputError("index766_scope", where=where, found=repr(value),
+                         scopes=", ".join(SCOPES))
+    return scope
+
+
 def parse_method(raw: dict, source: str) -> Method:
     """Return the Method declared in `raw` (a parsed YAML), or raise InputError naming the
     rule and key that is wrong."""
@@ -85,7 +97,7 @@ def parse_method(raw: dict, source: str) -> Method:
                     num=_refs(item.get("num"), where), den=_refs(item.get("den"), where),
                     full_at=float(item.get("full_at", 1)), empty=item.get("empty", "none"),
                     sure=item.get("sure", "published"), unit=item.get("unit", ""),
-                    note=item.get("note", ""))
+                    note=item.get("note", ""), scope=_scope(item.get("scope"), where))
         if not 0 < rule.full_at <= 1 or rule.cap <= 0:
             raise InputError("index766_cap", where=where)
         if rule.empty not in ("none", "full", "zero") or rule.sure not in SURE:
@@ -116,19 +128,26 @@ class Score:
     den: float | None
     points: float | None
     missing: tuple[str, ...] = ()  # the sources that had no value
+    over: bool = False  # the numerator exceeds the denominator: not scored
+
+    @property
+    def why(self) -> str:
+        """Why the rule is not scored: the missing values, or a part larger than its whole."""
+        if self.over:
+            return messages()["index766_over"].format(
+                num=fmt.number(self.num), den=fmt.number(self.den), refs=self.refs)
+        return "cần " + self.wanted
+
+    @property
+    def refs(self) -> str:
+        """The rule's typed numerator keys (params keys), or the data indicator's label."""
+        return ", ".join(_where(r) for r in self.rule.num)
 
     @property
     def wanted(self) -> str:
         """Where the missing values go: params keys, or the export's columns."""
-        from ..model.registry import REGISTRY
 
-        def one(ref: str) -> str:
-            kind, key = ref.split(":", 1)
-            if kind == "data":
-                return f"tệp hồ sơ có cột cho “{REGISTRY[key].label_vi}”"
-            return ("figures." if kind == "figure" else "index766.") + key
-
-        return ", ".join(one(r) for r in self.missing)
+        return ", ".join(_where(r) for r in self.missing)
 
     @property
     def rate(self) -> float | None:
@@ -149,10 +168,25 @@ class Score:
         return max(0, math.ceil(self.rule.full_at * self.den - 1e-9) - int(self.num))
 
 
+def _where(ref: str) -> str:
+    """Where a source value comes from: a params key, or the export's column."""
+    from ..model.registry import REGISTRY
+
+    kind, key = ref.split(":", 1)
+    if kind == "data":
+        return f"tệp hồ sơ có cột cho “{REGISTRY[key].label_vi}”"
+    return ("figures." if kind == "figure" else "index766.") + key
+
+
 @dataclass
 class GroupScore:
     group: Group
     scores: list[Score]
+
+    @property
+    def max(self) -> float:
+        """The group's points for this unit: its in-scope rules' caps, at most the group's."""
+        return min(self.group.points, sum(s.rule.cap for s in self.scores))
 
     @property
     def points(self) -> float:
@@ -172,6 +206,14 @@ class GroupScore:
 class Scorecard:
     method: Method
     groups: list[GroupScore] = field(default_factory=list)
+    scope: str = "tinh"
+    left_out: list[Rule] = field(default_factory=list)  # rules of another level of unit
+
+    @property
+    def maximum(self) -> float:
+        """The points this unit can score at most: 100 for a province, fewer for a commune
+        (the province-only indicators are left out, not scored 0)."""
+        return sum(g.max for g in self.groups)
 
     @property
     def scores(self) -> list[Score]:
@@ -194,16 +236,18 @@ class Scorecard:
     def to_json(self) -> dict:
         return {
             "method": self.method.name, "total": round(self.total, 2),
-            "scorable": round(self.scorable, 2),
-            "groups": [{"id": g.group.id, "label": g.group.label, "max": g.group.points,
+            "scorable": round(self.scorable, 2), "maximum": round(self.maximum, 2),
+            "scope": self.scope, "left_out": [r.id for r in self.left_out],
+            "groups": [{"id": g.group.id, "label": g.group.label, "max": g.max,
                         "points": round(g.points, 2), "complete": g.complete,
                         "indicators": [{"id": s.rule.id, "label": s.rule.label,
                                         "cap": s.rule.cap, "num": s.num, "den": s.den,
                                         "rate": None if s.rate is None else round(s.rate, 2),
                                         "points": None if s.points is None else
                                         round(s.points, 2), "need": s.need,
-                                        "sure": s.rule.sure} for s in g.scores]}
-                       for g in self.groups]}
+                                        "over": s.over, "sure": s.rule.sure}
+                                       for s in g.scores]}
+                       for g in self.groups if g.scores]}
 
 
 def _value(refs: tuple[str, ...], values: dict[str, float | None]) -> float | None:
@@ -211,23 +255,30 @@ def _value(refs: tuple[str, ...], values: dict[str, float | None]) -> float | No
     return None if any(v is None for v in got) else float(sum(got))
 
 
-def score(values: dict[str, float | None], m: Method | None = None) -> Scorecard:
-    """Score every rule of `m` (default: the shipped method) from `values`, keyed by source
-    reference (`data:received_total`, `figure:tthc_in_scope`, `index766:…`)."""
+def score(values: dict[str, float | None], m: Method | None = None,
+          scope: str = "tinh") -> Scorecard:
+    """Score every rule of `m` (default: the shipped method) that applies to a unit of
+    `scope` (tinh | xa) from `values`, keyed by source reference (`data:received_total`,
+    `figure:tthc_in_scope`, `index766:…`). A numerator larger than its denominator is not
+    scored (flagged `over`): capping it at full points would hide a wrong figure."""
     m = m or method()
-    card = Scorecard(m)
+    card = Scorecard(m, scope=scope, left_out=[r for r in m.rules if scope not in r.scope])
     for g in m.groups:
         scores = []
-        for r in (r for r in m.rules if r.group == g.id):
+        for r in (r for r in m.rules if r.group == g.id and scope in r.scope):
             num, den = _value(r.num, values), _value(r.den, values)
-            if den == 0 and r.empty != "none":
+            over = num is not None and den is not None and num > den * (1 + 1e-9)
+            if over:
+                points = None
+            elif den == 0 and r.empty != "none":
                 points = r.cap if r.empty == "full" else 0.0
             elif num is None or not den:
                 points = None
             else:
                 points = r.cap * min(1.0, (num / den) / r.full_at)
             missing = tuple(ref for ref in (*r.num, *r.den) if values.get(ref) is None)
-            scores.append(Score(r, num, den, points, () if points is not None else missing))
+            scores.append(Score(r, num, den, points,
+                                () if points is not None or over else missing, over))
         card.groups.append(GroupScore(g, scores))
     return card
 

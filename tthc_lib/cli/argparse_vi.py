@@ -45,7 +45,8 @@ def _options(parser: argparse.ArgumentParser) -> list[str]:
     out = []
     for action in parser._actions:
         out += action.option_strings
-        for sub in (getattr(action, "choices", None) or {}).values():
+        choices = getattr(action, "choices", None)
+        for sub in choices.values() if isinstance(choices, dict) else ():
             if isinstance(sub, argparse.ArgumentParser):
                 out += _options(sub)
     return out

@@ -32,7 +32,7 @@ def _compute(args) -> int:
     from ..core.periods import parse_period
     from ..core.schema import LEVEL_LABELS
     from ..engine import data_errors, run
-    from ..engine.run import empty_period
+    from ..engine.run import empty_period, stale_note
     from ..engine.sources import overlap_note
     from ..model.registry import INDICATORS
     from ..rules.policy import load_policy
@@ -54,8 +54,12 @@ def _compute(args) -> int:
         raise InputError("strict_rows", rows="\n".join(f"  - {e}" for e in errors))
     for e in errors:
         print(f"Cảnh báo: không tính {e}.", file=sys.stderr)
+    if stale := stale_note(r):
+        print("Cảnh báo: " + stale, file=sys.stderr)
     if args.json:
         out = results.to_json() | {"policy": policy.name, "by_status": r.by_status}
+        if r.stale_agencies:
+            out["district_agencies"] = r.stale_agencies
         if ds.sources:
             out |= {"sources": ds.sources, "overlap": ds.overlap}
         print(json.dumps(out, ensure_ascii=False, indent=2))
@@ -63,8 +67,9 @@ def _compute(args) -> int:
     if note:
         print(note)
     levels = list(results.by_level)
+    width = {lv: max(12, len(LEVEL_LABELS[lv]) + 2) for lv in levels}
     head = f"{'Chỉ tiêu':<52}{'Toàn bộ':>12}" + "".join(
-        f"{LEVEL_LABELS[lv]:>12}" for lv in levels)
+        f"{LEVEL_LABELS[lv]:>{width[lv]}}" for lv in levels)
     print(f"Kỳ {period.label_vi}: {fmt.day(period.start)} – {fmt.day(period.end)}; "
           f"chính sách đếm {policy.name}")
     print(head)
@@ -72,7 +77,9 @@ def _compute(args) -> int:
     for ind in (i for i in INDICATORS if i.source == "data"):
         show = fmt.percent if ind.kind == "ratio" else fmt.number
         cells = [results.indicators[ind.id]] + [results.by_level[lv][ind.id] for lv in levels]
-        print(f"{ind.label_vi[:51]:<52}" + "".join(f"{show(c):>12}" for c in cells))
+        print(f"{ind.label_vi[:51]:<52}{show(cells[0]):>12}"
+              + "".join(f"{show(c):>{width[lv]}}" for lv, c in zip(levels, cells[1:],
+                                                                     strict=True)))
     return 0
 
 
@@ -99,25 +106,25 @@ def _score(args) -> int:
     finally:
         ds.close()
     card = score(values_from(results, spec.figures if spec else None,
-                             spec.index766 if spec else None))
+                             spec.index766 if spec else None),
+                 scope=args.scope or (spec.unit.scope766 if spec else "tinh"))
     if args.json:
         print(json.dumps(card.to_json(), ensure_ascii=False, indent=2))
         return 0
     print(f"{card.method.label} — {period.label_vi}")
     print(f"{'Nhóm / chỉ số':<62}{'Tỷ lệ':>9}{'Điểm':>9}{'Tối đa':>8}")
-    for g in card.groups:
-        print(f"{g.group.label:<71}{fmt.decimal(g.points, 2):>9}{fmt.decimal(g.group.points, 0):>8}"
+    for g in (g for g in card.groups if g.scores):
+        print(f"{g.group.label:<71}{fmt.decimal(g.points, 2):>9}{fmt.decimal(g.max, 0):>8}"
               + ("" if g.complete else f"  (thiếu {len(g.missing)} chỉ số)"))
         for s in g.scores:
             mark = " *" if s.rule.sure == "not_reproduced" else ""
             if s.points is None:
                 print(f"  {s.rule.label[:58]:<60}{'–':>9}{'không có dữ liệu':>17}  "
-                      f"(cần {s.wanted})")
+                      f"({s.why})")
                 continue
             print(f"  {(s.rule.label + mark)[:58]:<60}{fmt.percent(s.rate):>9}"
                   f"{fmt.decimal(s.points, 2):>9}{fmt.decimal(s.rule.cap, 1):>8}")
-    print(f"Tổng: {fmt.decimal(card.total, 2)}/100 điểm (dữ liệu hiện có tính được tối đa "
-          f"{fmt.decimal(card.scorable, 2)} điểm).")
+    print(unescape(render("index766_total.j2", card=card, html=False)).strip())
     if any(s.rule.sure == "not_reproduced" for s in card.scores):
         print(f"* {SURE['not_reproduced']}: tính theo phương pháp năm 2022.")
     if losses := card.losses()[:2]:
@@ -421,6 +428,10 @@ def parser() -> argparse.ArgumentParser:
     sc7.add_argument("--params", metavar="TỆP_THAM_SỐ",
                      help="tệp tham số có figures: và index766: (số liệu không có trong tệp hồ sơ)")
     sc7.add_argument("--json", action="store_true", help="in JSON thay cho bảng")
+    sc7.add_argument("--scope", choices=("tinh", "xa"),
+                     help="cấp đơn vị được chấm: tinh (tỉnh, sở, ngành) hoặc xa (xã, phường, "
+                          "đặc khu: bỏ các chỉ số chỉ áp dụng cấp tỉnh); mặc định theo "
+                          "unit.kind của tệp tham số")
     sc7.add_argument("-s", "--sheet", metavar="TRANG", help="tên trang tính (XLSX)")
     _rules_args(sc7)
     sc7.set_defaults(func=_score)

@@ -32,10 +32,17 @@ class Period:
 
     @property
     def levels(self) -> tuple[str, ...]:
-        """Administrative levels that exist in this period (no huyện from 1/7/2025)."""
-        if self.end >= TWO_LEVEL_FROM:
+        """Administrative levels of the period's form II.06: no huyện in a period that starts
+        on or after 1/7/2025; a period straddling that day keeps the district row for what
+        the districts received before it."""
+        if self.start >= TWO_LEVEL_FROM:
             return ("tinh", "xa")
         return ("tinh", "huyen", "xa")
+
+    @property
+    def straddles_two_level(self) -> bool:
+        """True when the period begins before 1/7/2025 and ends on or after it."""
+        return self.start < TWO_LEVEL_FROM <= self.end
 
     @property
     def days(self) -> int:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..core.periods import Period
+from ..core.periods import TWO_LEVEL_FROM, Period
+from ..core.schema import UNKNOWN_LEVEL
 from ..io.read import lit
 from ..rules.policy import Policy
 
@@ -42,6 +43,18 @@ def classify_sql(policy: Policy, period: Period, today: date,
     # after the end, which was still being processed at the end
     hold = f"(treat = 'on_hold' AND NOT (status = '5' AND coalesce(supplement > {end}, false)))"
     no_due = "'no_due_date'" if policy.no_due_date == "not_counted" else "''"
+    # a district agency's dossier where the period has no district row (from 1/7/2025: the
+    # districts are gone): counted at an unknown level and named, not a silent third row
+    if period.start >= TWO_LEVEL_FROM:
+        stale = "cap = 'huyen'"
+    elif period.straddles_two_level:
+        stale = f"(cap = 'huyen' AND CAST(recv AS DATE) >= DATE {lit(TWO_LEVEL_FROM.isoformat())})"
+    else:
+        stale = "false"
+    stale = f"coalesce({stale}, false)"
+    cap = (f"* REPLACE (CASE WHEN {stale} THEN '{UNKNOWN_LEVEL}' ELSE cap END AS cap), "
+           f"{stale} AS stale_level" if stale != "coalesce(false, false)"
+           else "*, false AS stale_level")
     return f"""
     SELECT *,
       CASE
@@ -68,4 +81,4 @@ def classify_sql(policy: Policy, period: Period, today: date,
                      ELSE {timely} END
         WHEN treat = 'waiting' THEN 'pending_waiting'
         ELSE {pending} END AS outcome
-    FROM (SELECT *, {treat} AS treat, {res} AS res FROM {relation})"""
+    FROM (SELECT {cap}, {treat} AS treat, {res} AS res FROM {relation})"""

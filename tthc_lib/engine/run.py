@@ -9,8 +9,9 @@ from datetime import date
 import numpy as np
 
 from ..core.errors import MAX_LISTED, InputError, Problem, messages, raise_problems
+from ..core.fmt import number
 from ..core.periods import Period
-from ..core.schema import BY_NAME, UNKNOWN_LEVEL, C, nfc
+from ..core.schema import BY_NAME, LEVEL_LABELS, UNKNOWN_LEVEL, C, nfc
 from ..io.read import lit
 from ..model.dims import OUTCOMES
 from ..rules.labels import labels
@@ -51,6 +52,7 @@ class Run:
     weeks: dict = field(default_factory=dict)
     period: Period | None = None
     absent: frozenset = frozenset()
+    stale_agencies: list = field(default_factory=list)  # district agencies in a two-level period
 
     def _split(self, flag: str):
         from ..model.results import results_from_cube
@@ -85,6 +87,14 @@ SOURCES = {C.kenh_nop: "channel_group", C.muc_do_dvc: "service",
 def _absent(ds: Dataset) -> frozenset[str]:
     """Return the classification dimensions the file cannot give (no source column)."""
     return frozenset(dim for col, dim in SOURCES.items() if col not in ds.present)
+
+
+def _due_column_blank(ds: Dataset, rows: int, with_due: int) -> None:
+    """Refuse a file whose due-date column is blank in every row: every dossier would count
+    as on time (a dossier without a due date is), a silent 100 %."""
+    if rows and not with_due and C.ngay_hen_tra in ds.present:
+        raise InputError("due_column_blank", name=ds.source, rows=number(rows),
+                         label=BY_NAME[C.ngay_hen_tra].label_vi, column=C.ngay_hen_tra)
 
 
 def _counting_errors(ds: Dataset, policy: Policy, period: Period, missing: int,
@@ -145,7 +155,7 @@ def run(ds: Dataset, policy: Policy, period: Period, today: date | None = None) 
            {'status, treat' if status_set else "NULL AS status, 'by_dates' AS treat"},
            CASE WHEN reason = '' AND intake = 'new' THEN date_trunc('week', recv) END AS week,
            GROUPING(week) AS g_week, {'GROUPING(status)' if status_set else '1'} AS g_status,
-           count(*) AS n,
+           count(*) AS n, count(due) AS n_due, count(*) FILTER (WHERE stale_level) AS n_stale,
            {bad_status} AS bad_status, {bad_rows} AS bad_rows
     FROM c
     GROUP BY GROUPING SETS (
@@ -173,6 +183,7 @@ def run(ds: Dataset, policy: Policy, period: Period, today: date | None = None) 
     statuses += [dict(zip(("status", "treat", "reason", "outcome", "n"), r, strict=True))
                 for r in zip(*(cols[k][st] for k in ("status", "treat", "reason", "outcome",
                                                        "n")), strict=True)]
+    _due_column_blank(ds, int(cube["n"].sum()), int(cube["n_due"].sum()))
     excluded: dict[str, int] = {}
     for reason, n in zip(cube["reason"], cube["n"], strict=True):
         if reason:
@@ -192,11 +203,40 @@ def run(ds: Dataset, policy: Policy, period: Period, today: date | None = None) 
              f"({classify_sql(policy, period, today, ds.relation)}) WHERE reason IN "
              f"({', '.join(lit(k) for k in listed)}) GROUP BY reason")
         excluded_rows = {k: list(v) for k, v in ds.con.execute(q).fetchall()}
+    stale = []
+    if int(cube["n_stale"][keep].sum()):
+        stale = _stale_agencies(ds, classify_sql(policy, period, today, ds.relation))
     absent = _absent(ds)
     counted = Cube(counted)
     results = results_from_cube(counted, weeks, period, absent)
     return Run(results, policy, excluded, excluded_rows, int(counted["n"].sum()),
-               *_status_summary(statuses, policy), counted, weeks, period, absent)
+               *_status_summary(statuses, policy), counted, weeks, period, absent, stale)
+
+
+def _stale_agencies(ds: Dataset, classified: str) -> list[dict]:
+    """Return the district agencies counted in a period without a district level: each with
+    its counted dossiers and first rows (most dossiers first)."""
+    from ..core.text import display
+
+    rows = ds.con.execute(
+        f"SELECT co_quan, count(*), list(_row ORDER BY _row)[1:5] FROM ({classified}) "
+        "WHERE stale_level AND reason = '' GROUP BY co_quan ORDER BY 2 DESC, 1 LIMIT 20"
+    ).fetchall()
+    return [{"agency": display(a) if a else "(không ghi cơ quan)", "dossiers": int(n),
+             "rows": [int(r) for r in first]} for a, n, first in rows]
+
+
+def stale_note(r: Run) -> str:
+    """Return the finding on district agencies in a period without a district level, or ''."""
+    if not r.stale_agencies:
+        return ""
+    agencies = "; ".join(f"{a['agency']} ({number(a['dossiers'])} hồ sơ, dòng "
+                         f"{', '.join(map(str, a['rows']))})" for a in r.stale_agencies)
+    return messages()["district_in_two_level"].format(
+        dossiers=number(sum(a["dossiers"] for a in r.stale_agencies)), agencies=agencies,
+        when=messages()["district_when_straddling" if r.period.straddles_two_level
+                        else "district_when_two_level"].format(period=r.period.label_vi),
+        level=LEVEL_LABELS[UNKNOWN_LEVEL])
 
 
 def _status_summary(rows: list[dict], policy: Policy) -> tuple[dict, list[dict]]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
-from ..core.errors import InputError
+from ..core.errors import MAX_LISTED, InputError
 from ..core.fmt import number
 from ..core.paths import regular_file
 from ..core.schema import fold
@@ -136,6 +136,10 @@ def _csv_table(path: Path):
 
 
 _MERGE = re.compile(r'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+# A formula cell with no cached value (a file written by a program that does not compute
+# formulas): openpyxl reads it as blank, which would silently drop the figure.
+_UNCOMPUTED = re.compile(r'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*>\s*'
+                         r'(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
 
 
 def _col(letters: str) -> int:
@@ -227,10 +231,13 @@ def stream_csv(path: Path, headers: list[str], sep: str, keep: list[int],
     return row - 2
 
 
-def _merged_ranges(path: Path) -> dict[str, list[tuple[int, int, int, int]]]:
-    """Return {sheet name: [(row1, col1, row2, col2), …]} of merged cells (1-based), read
-    from the XLSX's XML (openpyxl's read-only mode does not expose them)."""
-    out: dict[str, list[tuple[int, int, int, int]]] = {}
+def _sheet_facts(path: Path) -> tuple[dict[str, list[tuple[int, int, int, int]]],
+                                       dict[str, list[tuple[int, int]]]]:
+    """Return, per sheet name, the merged ranges [(row1, col1, row2, col2), …] and the
+    formula cells without a cached value [(row, col), …] (1-based), read from the XLSX's XML
+    (openpyxl's read-only mode exposes neither)."""
+    merged: dict[str, list[tuple[int, int, int, int]]] = {}
+    uncomputed: dict[str, list[tuple[int, int]]] = {}
     with zipfile.ZipFile(path) as z:
         book = z.read("xl/workbook.xml").decode("utf-8")
         rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
@@ -243,10 +250,22 @@ def _merged_ranges(path: Path) -> dict[str, list[tuple[int, int, int, int]]]:
             if target not in z.namelist():
                 continue
             xml = z.read(target).decode("utf-8", errors="ignore")
+            name = html.unescape(name)
             tail = xml[xml.rfind("<mergeCells"):] if "<mergeCells" in xml else ""
-            out[html.unescape(name)] = [(int(r1), _col(c1), int(r2), _col(c2))
-                                        for c1, r1, c2, r2 in _MERGE.findall(tail)]
-    return out
+            merged[name] = [(int(r1), _col(c1), int(r2), _col(c2))
+                            for c1, r1, c2, r2 in _MERGE.findall(tail)]
+            if "<f>" in xml or "<f " in xml:
+                uncomputed[name] = [(int(r), _col(c)) for c, r in _UNCOMPUTED.findall(xml)]
+    return merged, uncomputed
+
+
+def _refuse_uncomputed(path: Path, cells: list[tuple[int, int]], header_row: int) -> None:
+    """Refuse formula cells without a value below the header row (they would read blank)."""
+    body = sorted(c for c in cells if c[0] > header_row)
+    if body:
+        listed = ", ".join(f"{_letters(c)}{r}" for r, c in body[:MAX_LISTED])
+        raise InputError("xlsx_uncomputed", name=path.name, cells=listed,
+                         n=number(len(body)))
 
 
 def _cell(v) -> str | None:
@@ -319,9 +338,9 @@ def _xlsx_table(path: Path, sheet: str | None):
             raise InputError("xlsx_no_sheet", name=path.name, sheet=sheet,
                              sheets=", ".join(names))
         try:
-            merged = _merged_ranges(path)
+            merged, uncomputed = _sheet_facts(path)
         except (KeyError, zipfile.BadZipFile):
-            merged = {}
+            merged, uncomputed = {}, {}
         known = known_headers()
         best = None
         grids = {}
@@ -348,6 +367,7 @@ def _xlsx_table(path: Path, sheet: str | None):
     if best is None:
         raise InputError("xlsx_no_header", name=path.name, rows=HEADER_SCAN)
     _, name, i = best
+    _refuse_uncomputed(path, uncomputed.get(name, []), i + 1)
     grid = grids[name]
     headers = [h or "" for h in grid[i]]
     width = len(headers)

@@ -33,7 +33,7 @@ from ..engine import (
     run,
     window_count,
 )
-from ..engine.run import empty_period
+from ..engine.run import empty_period, stale_note
 from ..model.published import stamp
 from ..model.results import Results
 from ..model.sections import BY_KEY, SECTIONS, TEXT_KEYS, present
@@ -105,7 +105,8 @@ class Report:
 
         if getattr(self, "_scorecard", None) is None:
             self._scorecard = score(values_from(self.results, self.spec.figures,
-                                                self.spec.index766))
+                                                self.spec.index766),
+                                    scope=self.spec.unit.scope766)
         return self._scorecard
 
     def index766_html(self) -> str:
@@ -181,7 +182,7 @@ class Report:
                 excluded=excluded, personal=ds.personal, reading=self.reading(),
                 masked=self.results.masked,
                 policy=r.policy, statuses=self.status_rows(), presets=self.presets,
-                absent=self.absent_columns(),
+                absent=self.absent_columns(), stale=stale_note(r),
                 ok_count=sum(f.ok for f in self.identities), total_count=len(self.identities),
                 failed=[f for f in self.identities if not f.ok], typed=self.typed,
                 figures_count=len(self.spec.figures)))

@@ -38,6 +38,7 @@ from datetime import date
 from pathlib import Path
 
 from ..core.errors import InputError, did_you_mean, messages, unknown_keys
+from ..core.fmt import number
 from ..core.paths import find_workspace, regular_file, workspace
 from ..core.periods import Period, PeriodError, parse_period
 from ..core.schema import nfc
@@ -51,7 +52,7 @@ TOP_KEYS = {"unit", "period", "data", "sheet", "figures", "text", "interconnecte
             "index766", "portal", "predecessors"}
 UNIT_KEYS = {"slug", "name", "short_name", "signer", "signer_name", "place", "scope",
              "title_scope", "kind", "groups_label", "agencies"}
-UNIT_KINDS = ("province", "department")
+UNIT_KINDS = ("province", "department", "commune")
 STYLE_KEYS = {"pad_small_numbers", "annex"}
 WINDOW_KEYS = {"start", "end"}
 PREVIOUS_KEYS = {"data", "period", "sheet"}
@@ -68,10 +69,15 @@ class Unit:
     signer: str = ""
     signer_name: str = ""  # the person who signs, under the title block
     place: str = ""
-    kind: str = "province"  # province | department (a department shows both I.6 views)
+    kind: str = "province"  # province | department (shows both I.6 views) | commune
     groups_label: str = ""  # department: "02 lĩnh vực nhóm TTHC liên thông do Sở quản lý"
     scope: str = ""  # "toàn tỉnh": how section I.6 names the whole unit
     title_scope: str = ""  # "trên địa bàn tỉnh Bắc Giang": closes the report's title
+
+    @property
+    def scope766(self) -> str:
+        """The level of unit Decision 766 scores this one as: a commune (xa) or not (tinh)."""
+        return "xa" if self.kind == "commune" else "tinh"
 
     @property
     def scope_phrase(self) -> str:
@@ -277,6 +283,8 @@ def figure_value(key: str, value, percent: bool):
         raise ValueError(f"cần là một số hữu hạn, gặp {_show(value)}.")
     if value < 0:
         raise ValueError(f"không được âm, gặp {value}.")
+    if percent and value > 100:
+        raise ValueError(f"là một tỷ lệ phần trăm, không vượt 100, gặp {_show(value)}.")
     if not percent and isinstance(value, float):
         if not value.is_integer():
             digits = repr(value).split(".")[1]
@@ -379,6 +387,8 @@ def load_spec(path: str | Path) -> ReportSpec:
         except ValueError as exc:
             bad(f"figures.{key}", str(exc))
     counts = _index766(raw.get("index766"), bad)
+    for key, why in _parts_over_whole(typed, counts):
+        bad(key, why)
     portal = None
     if raw.get("portal") is not None:
         if not isinstance(raw["portal"], str):
@@ -480,6 +490,36 @@ def params_text(path: Path) -> str:
         except UnicodeDecodeError:
             continue
     raise InputError("params_encoding", path=path)
+
+
+def _parts_over_whole(figures: dict, counts: dict) -> list[tuple[str, str]]:
+    """Return (params key, why) for every typed part larger than its typed whole: a ratio of
+    the registry or a Decision 766 rule whose numerator and denominator are all typed (a rate
+    over 100 % would be printed, or scored as full points)."""
+    from ..analysis.index766 import method
+
+    values = {f"figure:{k}": v for k, v in figures.items()}
+    values |= {f"index766:{k}": v for k, v in counts.items()}
+    pairs = [((f"figure:{i.numerator}",), (f"figure:{i.denominator}",), i.label_vi)
+             for i in REGISTRY.values() if i.kind == "ratio" and i.source == "figure"]
+    pairs += [(r.num, r.den, f"{r.label} (Bộ chỉ số 766)") for r in method().rules]
+    out, seen = [], set()
+    for num, den, label in pairs:
+        if not all(ref in values for ref in (*num, *den)) or (num, den) in seen:
+            continue
+        seen.add((num, den))
+        n, d = sum(values[r] for r in num), sum(values[r] for r in den)
+        if n > d:
+            key = " + ".join(_param_key(r) for r in num)
+            out.append((key, messages()["part_over_whole"].format(
+                part=number(n), whole=number(d), den=" + ".join(_param_key(r) for r in den),
+                label=label)))
+    return out
+
+
+def _param_key(ref: str) -> str:
+    kind, key = ref.split(":", 1)
+    return ("figures." if kind == "figure" else "index766.") + key
 
 
 def _index766(raw, bad) -> dict[str, int]:
