@@ -216,3 +216,18 @@ def test_a_predecessor_without_results_is_named_not_counted_as_zero(tmp_path, mo
     rep = build_report(p)
     assert rep.trend(outputs) is None  # no comparison rather than a wrong one
     assert "chưa có báo cáo của thai-nguyen" in rep.annex_html()
+
+
+def test_a_refusal_on_the_platform_is_the_latest_record_of_a_dossier_open_in_the_legacy(
+        tmp_path):
+    """A dossier refused after the migration: its platform record has no receipt date
+    (status 3) but a refusal date, later than the legacy record's receipt."""
+    a = write_csv(tmp_path / "cu.csv", [row("R1", "2026-06-20", "2026-07-10", "",
+                                            "Đang xử lý")])
+    refused = {**row("R1", "", "2026-07-10", "", "Không được tiếp nhận"),
+               "ngay_tu_choi": "2026-07-02"}
+    b = write_csv(tmp_path / "moi.csv", [refused, row("P1", "2026-07-01", "2026-07-20",
+                                                      "2026-07-05")])
+    out = json.loads(tthc("compute", str(a), str(b), "-p", Q, "--json").stdout)
+    assert out["indicators"]["received_total"] == 1  # P1 only: R1 was refused, not pending
+    assert out["overlap"]["codes"] == ["R1"]

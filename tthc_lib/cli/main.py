@@ -60,12 +60,19 @@ def _compute(args) -> int:
         out = results.to_json() | {"policy": policy.name, "by_status": r.by_status}
         if r.stale_agencies:
             out["district_agencies"] = r.stale_agencies
+        if r.received_for_others is not None:
+            out["received_for_others"] = r.received_for_others
         if ds.sources:
             out |= {"sources": ds.sources, "overlap": ds.overlap}
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
     if note:
         print(note)
+    if r.received_for_others and r.received_for_others["total"]:
+        o = r.received_for_others
+        print(messages()["received_for_others"].format(
+            total=fmt.number(o["total"]), receivers=fmt.number(o["receivers"]),
+            units="; ".join(f"{u['unit']} {fmt.number(u['dossiers'])}" for u in o["units"])))
     levels = list(results.by_level)
     width = {lv: max(12, len(LEVEL_LABELS[lv]) + 2) for lv in levels}
     head = f"{'Chỉ tiêu':<52}{'Toàn bộ':>12}" + "".join(

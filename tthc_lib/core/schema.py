@@ -43,6 +43,7 @@ class C:
     ma_linh_vuc = "ma_linh_vuc"
     linh_vuc = "linh_vuc"
     co_quan = "co_quan"
+    noi_tiep_nhan = "noi_tiep_nhan"
     cap = "cap"
     kenh_nop = "kenh_nop"
     ngay_nop = "ngay_nop"
@@ -70,6 +71,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(C.ma_linh_vuc, "Mã lĩnh vực", Kind.TEXT),
     Column(C.linh_vuc, "Lĩnh vực", Kind.TEXT),
     Column(C.co_quan, "Cơ quan giải quyết", Kind.TEXT, True, "tên cơ quan, đơn vị không rỗng"),
+    Column(C.noi_tiep_nhan, "Đơn vị tiếp nhận", Kind.TEXT),
     Column(C.cap, "Cấp thực hiện", Kind.LEVEL, False,
            "tinh, huyen hoặc xa (hoặc 'Cấp tỉnh', 'Sở, ban, ngành', 'Quận/ Huyện', 'Xã/ Phường', "
            "…)"),

@@ -38,7 +38,8 @@ DATE_COLS = {C.ngay_nop: "nop", C.ngay_tiep_nhan: "recv", C.ngay_hen_tra: "due",
              C.ngay_tu_choi: "refused", C.ngay_yeu_cau_bo_sung: "supplement"}
 FLAG_COLS = {C.tra_kq_buu_chinh: "postal_return", C.da_so_hoa: "digitised",
              C.thanh_toan_truc_tuyen: "paid_online"}
-TEXT_COLS = (C.ma_ho_so, C.ma_tthc, C.ten_tthc, C.ma_linh_vuc, C.nhom_lien_thong)
+TEXT_COLS = (C.ma_ho_so, C.ma_tthc, C.ten_tthc, C.ma_linh_vuc, C.nhom_lien_thong,
+             C.noi_tiep_nhan)
 
 
 @dataclass

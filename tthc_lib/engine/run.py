@@ -53,6 +53,7 @@ class Run:
     period: Period | None = None
     absent: frozenset = frozenset()
     stale_agencies: list = field(default_factory=list)  # district agencies in a two-level period
+    received_for_others: dict | None = None  # units that received dossiers others handle
 
     def _split(self, flag: str):
         from ..model.results import results_from_cube
@@ -206,11 +207,29 @@ def run(ds: Dataset, policy: Policy, period: Period, today: date | None = None) 
     stale = []
     if int(cube["n_stale"][keep].sum()):
         stale = _stale_agencies(ds, classify_sql(policy, period, today, ds.relation))
+    others = (_received_for_others(ds, classify_sql(policy, period, today, ds.relation))
+              if C.noi_tiep_nhan in ds.present else None)
     absent = _absent(ds)
     counted = Cube(counted)
     results = results_from_cube(counted, weeks, period, absent)
     return Run(results, policy, excluded, excluded_rows, int(counted["n"].sum()),
-               *_status_summary(statuses, policy), counted, weeks, period, absent, stale)
+               *_status_summary(statuses, policy), counted, weeks, period, absent, stale,
+               others)
+
+
+def _received_for_others(ds: Dataset, classified: str, top: int = 10) -> dict:
+    """Return the new dossiers of the period received by a unit other than the one that
+    handles them (Decree 118/2025: any centre may receive any dossier): their total and the
+    receiving units with the most of them."""
+    from ..core.text import display
+
+    rows = ds.con.execute(
+        f"""SELECT noi_tiep_nhan, count(*) AS n FROM ({classified})
+        WHERE reason = '' AND intake = 'new' AND noi_tiep_nhan IS NOT NULL
+          AND lower(trim(noi_tiep_nhan)) <> lower(trim(coalesce(co_quan, '')))
+        GROUP BY 1 ORDER BY 2 DESC, 1""").fetchall()
+    return {"total": int(sum(n for _, n in rows)), "receivers": len(rows),
+            "units": [{"unit": display(u), "dossiers": int(n)} for u, n in rows[:top]]}
 
 
 def _stale_agencies(ds: Dataset, classified: str) -> list[dict]:

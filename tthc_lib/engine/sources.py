@@ -4,7 +4,7 @@
 Each source is read through its own profile and checked as if it were alone; the union is
 one canonical table, classified once like a single export. A dossier code found in more
 than one source counts once, by its latest record: the one whose latest event (result
-handed over, finished, received) is latest; on a tie, the later source in the list."""
+handed over, finished, refused, received) is latest; on a tie, the later source in the list."""
 
 from __future__ import annotations
 
@@ -76,8 +76,9 @@ def _merge(parts: list[Dataset]) -> Dataset:
         f"AND count(DISTINCT row({facts})) > 1 ORDER BY ma_ho_so LIMIT {MAX_CODES}").fetchall()]
     con.execute(
         "CREATE TEMP TABLE dossiers AS SELECT * EXCLUDE (_rank) FROM (SELECT *, row_number() "
-        "OVER (PARTITION BY ma_ho_so ORDER BY greatest(handed, done, recv) DESC NULLS LAST, "
-        "_source DESC) AS _rank FROM all_records) WHERE _rank = 1 ORDER BY _source, _row")
+        "OVER (PARTITION BY ma_ho_so ORDER BY greatest(handed, done, refused, recv) DESC "
+        "NULLS LAST, _source DESC) AS _rank FROM all_records) WHERE _rank = 1 "
+        "ORDER BY _source, _row")
     con.execute("DROP TABLE all_records")
     for i in range(len(parts)):
         con.unregister(f"src_{i}")

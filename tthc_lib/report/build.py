@@ -227,6 +227,8 @@ class Report:
                 "extra": ds.extra, "level_from": ds.level_from, "field_from": ds.field_from,
                 "level_how": LEVEL_FROM, "field_how": FIELD_FROM,
                 "unknown_agencies": ds.unknown_agencies,
+                "by_receiver": bool(ds.headers.get("noi_tiep_nhan"))
+                and ds.headers.get("co_quan") == ds.headers.get("noi_tiep_nhan"),
                 "catalog": ds.catalog.source if ds.catalog.source else None}
 
     def status_rows(self) -> list[dict]:
@@ -334,7 +336,8 @@ class Report:
             views = [results_view(next(letters), "Tình hình, kết quả giải quyết TTHC "
                                   f"{unit.scope_phrase}", self.results)]
         postal = (self.own or self.results).indicators["postal_returns"]
-        ctx = {"views": views, "postal": postal if self.own is not None else None,
+        ctx = {"views": views, "others": self.run.received_for_others,
+               "postal": postal if self.own is not None else None,
                "postal_letter": next(letters) if self.own is not None else ""}
         if self.window:
             ctx["window"] = self.window | {"letter": next(letters),

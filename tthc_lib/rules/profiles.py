@@ -266,7 +266,7 @@ class Resolution:
     @property
     def recognised(self) -> int:
         """Return how many of the file's headers this profile reads."""
-        return len(self.columns) + sum(len(v) for v in self.also.values())
+        return len(set(self.columns.values())) + sum(len(v) for v in self.also.values())
 
     @property
     def missing(self) -> list[str]:
@@ -298,6 +298,8 @@ def resolve(headers: list[str], profile: Profile) -> Resolution:
         columns[canon] = hits[0][1]
         if len(hits) > 1:
             also[canon] = tuple(i for _, i in hits[1:])
+    if C.co_quan not in columns and C.noi_tiep_nhan in columns:
+        columns[C.co_quan] = columns[C.noi_tiep_nhan]  # counted by the receiving unit
     return Resolution(profile, columns, also, tuple(personal), tuple(extra))
 
 

@@ -21,9 +21,11 @@ FOLDERS = ("params", "data", "outputs", "notebooks")
 def sample_keys() -> list[str]:
     """Return the names of the bundled sample exports."""
     from ..samples import generator as sample
+    from ..samples import merged
     from ..samples import shapes as sample_shapes
 
-    return [*sample.PROFILES, sample.MESSY_KEY, *sample_shapes.SHAPES, *portal_samples()]
+    return [*sample.PROFILES, sample.MESSY_KEY, *sample_shapes.SHAPES, *portal_samples(),
+            merged.KEY]
 
 
 def portal_samples() -> dict:
@@ -39,6 +41,7 @@ def write_samples(folder: Path, keys: list[str] | None = None,
                   say: Callable[[str], None] = print) -> list[Path]:
     """Write the bundled sample exports (all, or `keys`) into `folder`; return their paths."""
     from ..samples import generator as sample
+    from ..samples import merged
     from ..samples import shapes as sample_shapes
 
     known = sample_keys()
@@ -54,6 +57,8 @@ def write_samples(folder: Path, keys: list[str] | None = None,
             path = sample.write_portal(portal_samples()[key], folder / f"{key}.csv")
         elif key in sample_shapes.SHAPES:
             path = sample_shapes.write_shape(sample_shapes.SHAPES[key], folder)
+        elif key == merged.KEY:
+            *_, path = merged.write_merged(folder)
         else:
             path = sample.write(sample.PROFILES[key], folder / f"{key}.csv")
         say(f"{path} ({time.perf_counter() - t:.1f} s)")
@@ -128,6 +133,9 @@ def clean_samples(folder: Path, say: Callable[[str], None] = print) -> list[Path
     samples = folder / "data" / "samples"
     names = {f"{k}{ext}" for k in sample_keys() for ext in (".csv", ".xlsx")}
     names |= {f"{k}-danh-muc.yaml" for k in sample_keys()}
+    from ..samples import merged
+
+    names |= {merged.LEGACY, merged.PLATFORM}
     for path in sorted(samples.glob("*")) if samples.is_dir() else []:
         if path.name in names and path.is_file():
             path.unlink()

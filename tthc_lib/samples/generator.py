@@ -152,6 +152,10 @@ PROFILES = {f"{p.slug}-{p.period}": p for p in (
     synthetic_profile("bac-giang", "Bắc Giang", "2022-Q3", 150_000, seed=2203),
     *(synthetic_profile(slug, name, "2023-Q3", n, seed=100 + i)
       for i, (slug, name, n) in enumerate(EXTRA_PROVINCES)),
+    # the two provinces merged into Thái Nguyên on 1/7/2025, in the quarter before the
+    # merger: the merged province's report compares with their sum (samples/merged.py)
+    synthetic_profile("thai-nguyen", "Thái Nguyên", "2025-Q2", 30_000, seed=2502),
+    synthetic_profile("bac-kan", "Bắc Kạn", "2025-Q2", 12_000, seed=2512),
 )}
 
 HEADERS = {
