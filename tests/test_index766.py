@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.conftest import dossier, write_csv
@@ -204,3 +206,22 @@ def test_a_commune_report_and_tthc_score_state_the_lower_maximum(tmp_path, capsy
     assert main(["score", str(tmp_path / "hs.csv"), "-p", "2023-Q3", "--params", str(p)]) == 0
     out = capsys.readouterr().out
     assert "/84 điểm" in out and "\n  Hồ sơ nộp trực tuyến" not in out
+
+
+def test_tthc_score_with_params_scores_the_member_units_dossiers_from_its_data(tmp_path,
+                                                                                capsys):
+    from tthc_lib.cli.main import main
+
+    rows = [dossier(f"A{i}", "2023-07-01", "2023-07-05", "2023-07-04", cap="xa",
+                    agency="UBND xã X") for i in range(4)]
+    rows += [dossier(f"B{i}", "2023-07-01", "2023-07-05", "2023-07-09", cap="xa",
+                     agency="UBND xã Y") for i in range(6)]
+    write_csv(tmp_path / "tinh.csv", rows)
+    p = tmp_path / "p.yaml"
+    p.write_text("unit: {slug: x, name: UBND xã X, short_name: xã X, kind: commune, "
+                 "agencies: [UBND xã X]}\nperiod: 2023-Q3\ndata: [tinh.csv]\n", encoding="utf-8")
+    assert main(["score", "-p", "2023-Q3", "--params", str(p), "--json"]) == 0
+    card = json.loads(capsys.readouterr().out)
+    progress = next(g for g in card["groups"] if g["id"] == "progress")["indicators"][0]
+    assert progress["den"] == 4 and progress["num"] == 4  # only xã X's dossiers, all in time
+    assert card["maximum"] == 84

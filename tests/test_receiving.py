@@ -77,3 +77,14 @@ def test_the_sync_standard_reads_the_receiving_unit(tmp_path):
                "--json")
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["received_for_others"]["total"] == 1
+
+
+def test_a_second_file_without_the_receiving_unit_makes_it_absent_not_partial(tmp_path):
+    a = export(tmp_path / "a.csv")
+    head = [h for h in HEAD if h != "Đơn vị tiếp nhận"]
+    b = export(tmp_path / "b.csv", head, [("B1", "2026-07-10", "2026-07-20", "2026-07-12",
+                                          "Sở Tư pháp")])
+    out = tthc("compute", str(a), str(b), "-p", "2026-Q3", "--json")
+    assert out.returncode == 0, out.stderr
+    got = json.loads(out.stdout)
+    assert got["received_for_others"] is None and got["indicators"]["received_total"] == 6

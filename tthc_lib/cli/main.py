@@ -60,8 +60,8 @@ def _compute(args) -> int:
         out = results.to_json() | {"policy": policy.name, "by_status": r.by_status}
         if r.stale_agencies:
             out["district_agencies"] = r.stale_agencies
-        if r.received_for_others is not None:
-            out["received_for_others"] = r.received_for_others
+        # null: the export (or one of several) has no receiving-unit column
+        out["received_for_others"] = r.received_for_others
         if ds.sources:
             out |= {"sources": ds.sources, "overlap": ds.overlap}
         print(json.dumps(out, ensure_ascii=False, indent=2))
@@ -90,6 +90,32 @@ def _compute(args) -> int:
     return 0
 
 
+def _score_data(args, spec):
+    """The dossiers `tthc score` scores: the files given (else the params' `data:`), and of a
+    member unit only its agencies' (`unit.agencies`), as its report counts them."""
+    from ..core.errors import InputError
+    from ..engine.sources import Source, open_sources, select_agencies
+    from ..rules.catalog import load_catalog
+    from ..rules.profiles import load_profile
+
+    if args.data:
+        ds = _open(args)
+    elif spec is not None:
+        profile = args.profile or spec.profile
+        ds = open_sources(list(spec.sources) or [Source(spec.data, sheet=spec.sheet)],
+                          profile=load_profile(profile) if profile else None,
+                          catalog=load_catalog(args.catalog or spec.catalog))
+    else:
+        raise InputError("score_no_data")
+    if spec is not None and spec.agencies:
+        try:
+            return select_agencies(ds, spec.agencies)
+        except BaseException:
+            ds.close()
+            raise
+    return ds
+
+
 def _score(args) -> int:
     from html import unescape
 
@@ -106,7 +132,7 @@ def _score(args) -> int:
         from ..report.spec import load_spec
 
         spec = load_spec(Path(args.params))
-    ds = _open(args)
+    ds = _score_data(args, spec)
     try:
         results = run(ds, load_policy(args.policy or (spec.policy if spec else None)),
                       period).results
@@ -430,7 +456,9 @@ def parser() -> argparse.ArgumentParser:
                   "tthc score data/samples/bac-giang-2023-Q3.csv -p 2023-Q3",
                   "tthc score data/samples/bac-giang-2023-Q3.csv -p 2023-Q3 "
                   "--params params/bac-giang/2023-Q3.yaml")
-    sc7.add_argument("data", metavar="TỆP_HỒ_SƠ", help="tệp hồ sơ: CSV, XLSX hoặc Parquet")
+    sc7.add_argument("data", metavar="TỆP_HỒ_SƠ", nargs="*",
+                     help="tệp hồ sơ: CSV, XLSX hoặc Parquet; nhiều tệp được gộp như tthc "
+                          "compute; bỏ trống thì dùng data: của tệp tham số")
     sc7.add_argument("-p", "--period", required=True, metavar="KỲ", help="kỳ, ví dụ 2023-Q3")
     sc7.add_argument("--params", metavar="TỆP_THAM_SỐ",
                      help="tệp tham số có figures: và index766: (số liệu không có trong tệp hồ sơ)")
