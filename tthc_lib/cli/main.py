@@ -94,26 +94,20 @@ def _score_data(args, spec):
     """The dossiers `tthc score` scores: the files given (else the params' `data:`), and of a
     member unit only its agencies' (`unit.agencies`), as its report counts them."""
     from ..core.errors import InputError
-    from ..engine.sources import Source, open_sources, select_agencies
+    from ..engine.sources import Source, open_unit
     from ..rules.catalog import load_catalog
     from ..rules.profiles import load_profile
 
-    if args.data:
-        ds = _open(args)
-    elif spec is not None:
-        profile = args.profile or spec.profile
-        ds = open_sources(list(spec.sources) or [Source(spec.data, sheet=spec.sheet)],
-                          profile=load_profile(profile) if profile else None,
-                          catalog=load_catalog(args.catalog or spec.catalog))
-    else:
+    if spec is None and not args.data:
         raise InputError("score_no_data")
-    if spec is not None and spec.agencies:
-        try:
-            return select_agencies(ds, spec.agencies)
-        except BaseException:
-            ds.close()
-            raise
-    return ds
+    if args.data:
+        sources = [Source(Path(f), sheet=args.sheet) for f in args.data]
+    else:
+        sources = list(spec.sources) or [Source(spec.data, sheet=spec.sheet)]
+    profile = args.profile or (spec.profile if spec else None)
+    return open_unit(sources, load_profile(profile) if profile else None,
+                     load_catalog(args.catalog or (spec.catalog if spec else None)),
+                     spec.agencies if spec else ())
 
 
 def _score(args) -> int:

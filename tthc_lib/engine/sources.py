@@ -128,6 +128,20 @@ def _agency_key(name: str) -> str:
     return " ".join(nfc(name).casefold().split())
 
 
+def open_unit(sources: list[Source], profile: Profile | None = None, catalog: Catalog = EMPTY,
+              agencies: tuple[str, ...] = ()) -> Dataset:
+    """Return the Dataset of a unit's exports and, for a member unit, only its `agencies'`
+    dossiers (the exports are closed when the selection is refused)."""
+    ds = open_sources(sources, profile, catalog)
+    if not agencies:
+        return ds
+    try:
+        return select_agencies(ds, agencies)
+    except BaseException:
+        ds.close()
+        raise
+
+
 def select_agencies(ds: Dataset, agencies: tuple[str, ...]) -> Dataset:
     """Return the dossiers of a member unit's handling agencies in a shared export (a
     commune's in the province's), as a Dataset that every run counts. An agency the export

@@ -29,7 +29,6 @@ from ..engine import (
     Dataset,
     Run,
     data_errors,
-    open_dataset,
     run,
     window_count,
 )
@@ -501,21 +500,14 @@ def _presets(ds: Dataset, spec: ReportSpec, used: Run, today: date) -> list[dict
 def open_spec_data(spec: ReportSpec, data=None, sheet=None) -> Dataset:
     """Return the Dataset of a spec's export (or of `data`), read with its profile and
     catalogue."""
-    from ..engine.sources import Source, open_sources, select_agencies
+    from ..engine.sources import Source, open_unit
 
-    profile = load_profile(spec.profile) if spec.profile else None
     if data is not None:  # another period's export (`previous:`)
-        ds = open_dataset(data, sheet=sheet, profile=profile, catalog=load_catalog(spec.catalog))
+        sources = [Source(Path(data), sheet=sheet)]
     else:  # one export, or several systems' exports merged
-        ds = open_sources(list(spec.sources) or [Source(spec.data, sheet=spec.sheet)],
-                          profile=profile, catalog=load_catalog(spec.catalog))
-    if spec.agencies:  # a member unit's dossiers in the province's shared export
-        try:
-            return select_agencies(ds, spec.agencies)
-        except BaseException:
-            ds.close()
-            raise
-    return ds
+        sources = list(spec.sources) or [Source(spec.data, sheet=spec.sheet)]
+    return open_unit(sources, load_profile(spec.profile) if spec.profile else None,
+                     load_catalog(spec.catalog), spec.agencies)
 
 
 def build_report(params_path, strict: bool = False, now: datetime | None = None) -> Report:
