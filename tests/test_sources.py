@@ -192,7 +192,8 @@ def test_the_same_period_last_year_of_a_merged_unit_sums_its_predecessors(tmp_pa
     assert tr.last_year.values["received_total"] == 150
     assert tr.last_year.values["on_time_rate"] == 100.0 * 130 / 150  # from summed parts
     html = rep.trend_html(outputs)
-    assert "Quý II/2025: tổng của các đơn vị trước sáp nhập UBND tỉnh Bắc Kạn, UBND tỉnh Thái Nguyên" in html
+    assert ("Quý II/2025: tổng của các đơn vị trước sáp nhập UBND tỉnh Bắc Kạn, UBND tỉnh "
+            "Thái Nguyên") in html
     assert "150" in html
     rep.save(tmp_path)
     saved = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))

@@ -45,16 +45,13 @@ def classify_sql(policy: Policy, period: Period, today: date,
     no_due = "'no_due_date'" if policy.no_due_date == "not_counted" else "''"
     # a district agency's dossier where the period has no district row (from 1/7/2025: the
     # districts are gone): counted at an unknown level and named, not a silent third row
-    if period.start >= TWO_LEVEL_FROM:
-        stale = "cap = 'huyen'"
-    elif period.straddles_two_level:
-        stale = f"(cap = 'huyen' AND CAST(recv AS DATE) >= DATE {lit(TWO_LEVEL_FROM.isoformat())})"
-    else:
-        stale = "false"
-    stale = f"coalesce({stale}, false)"
-    cap = (f"* REPLACE (CASE WHEN {stale} THEN '{UNKNOWN_LEVEL}' ELSE cap END AS cap), "
-           f"{stale} AS stale_level" if stale != "coalesce(false, false)"
-           else "*, false AS stale_level")
+    cap = "*, false AS stale_level"  # before 1/7/2025: every level is in the period
+    if period.start >= TWO_LEVEL_FROM or period.straddles_two_level:
+        day = lit(TWO_LEVEL_FROM.isoformat())
+        stale = ("coalesce(cap = 'huyen', false)" if period.start >= TWO_LEVEL_FROM else
+                 f"coalesce(cap = 'huyen' AND CAST(recv AS DATE) >= DATE {day}, false)")
+        cap = (f"* REPLACE (CASE WHEN {stale} THEN '{UNKNOWN_LEVEL}' ELSE cap END AS cap), "
+               f"{stale} AS stale_level")
     return f"""
     SELECT *,
       CASE

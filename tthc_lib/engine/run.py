@@ -143,6 +143,7 @@ def run(ds: Dataset, policy: Policy, period: Period, today: date | None = None) 
     from ..model.results import Cube, results_from_cube
 
     today = today or date.today()
+    classified = classify_sql(policy, period, today, ds.relation)
     cols = {r[0] for r in ds.con.execute(f"DESCRIBE {ds.relation}").fetchall()}
     bad_status = "count(*) FILTER (WHERE e_status)" if "e_status" in cols else "0"
     errors = [n for n in getattr(ds, "_build", Build()).errors if n != "e_status"]
@@ -151,7 +152,7 @@ def run(ds: Dataset, policy: Policy, period: Period, today: date | None = None) 
     bad_rows = (f"count(*) FILTER (WHERE {' OR '.join(errors)})" if errors and not ds.checked
                 else "0")
     sql = f"""
-    WITH c AS ({classify_sql(policy, period, today, ds.relation)})
+    WITH c AS ({classified})
     SELECT reason, {', '.join(CUBE_KEYS)}, {', '.join(CUBE_DIMS)},
            {'status, treat' if status_set else "NULL AS status, 'by_dates' AS treat"},
            CASE WHEN reason = '' AND intake = 'new' THEN date_trunc('week', recv) END AS week,
@@ -196,18 +197,18 @@ def run(ds: Dataset, policy: Policy, period: Period, today: date | None = None) 
     counted = {k: v[keep] for k, v in cube.items()}
     _counting_errors(ds, policy, period, missing, set(counted["cap"].tolist()),
                      int(cube["bad_status"].sum()),
-                     f"({classify_sql(policy, period, today, ds.relation)})")
+                     f"({classified})")
     excluded_rows = {}
     listed = [k for k in LISTED if k in excluded]
     if listed:
         q = (f"SELECT reason, list(_row ORDER BY _row)[1:20] FROM "
-             f"({classify_sql(policy, period, today, ds.relation)}) WHERE reason IN "
+             f"({classified}) WHERE reason IN "
              f"({', '.join(lit(k) for k in listed)}) GROUP BY reason")
         excluded_rows = {k: list(v) for k, v in ds.con.execute(q).fetchall()}
     stale = []
     if int(cube["n_stale"][keep].sum()):
-        stale = _stale_agencies(ds, classify_sql(policy, period, today, ds.relation))
-    others = (_received_for_others(ds, classify_sql(policy, period, today, ds.relation))
+        stale = _stale_agencies(ds, classified)
+    others = (_received_for_others(ds, classified)
               if C.noi_tiep_nhan in ds.present else None)
     absent = _absent(ds)
     counted = Cube(counted)

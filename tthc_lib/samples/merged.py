@@ -29,7 +29,7 @@ import pandas as pd
 from ..core.paths import atomic_output
 from . import names as cat
 from .generator import STATUS, generate, synthetic_profile
-from .shapes import dvcqg
+from .shapes import _dates, dvcqg
 
 KEY = "thai-nguyen-moi-2026-Q3"
 LEGACY, PLATFORM = f"{KEY}-he-thong-cu.xlsx", f"{KEY}-nen-tang.csv"
@@ -44,10 +44,6 @@ def merged_profile():
     base = synthetic_profile("thai-nguyen-moi", "Thái Nguyên", "2026-Q3", 24_000, seed=2603)
     return replace(base, districts=cat.districts_for("Thái Nguyên")
                    | cat.districts_for("Bắc Kạn"))
-
-
-def _stamp(col: pd.Series) -> pd.Series:
-    return pd.to_datetime(col, format="%d/%m/%Y %H:%M", errors="coerce")
 
 
 def split(df: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.Index]:
@@ -66,8 +62,8 @@ def split(df: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.I
                                           "x", ""),
         "Đơn vị tiếp nhận": sync["DonViTiepNhan"]})
     district = df["Cơ quan giải quyết"].str.extract(r"\((.+)\)$")[0]
-    received = _stamp(df["Ngày tiếp nhận"])
-    done = _stamp(df["Ngày có kết quả"])
+    received = _dates(df["Ngày tiếp nhận"])
+    done = _dates(df["Ngày có kết quả"])
     day = pd.Timestamp(MIGRATION_DAY) + pd.Timedelta(days=1)
     legacy = (district.isin(LEGACY_DISTRICTS) & (received < day).fillna(True)).to_numpy()
     refused = df["Trạng thái"].eq(STATUS[3]).to_numpy()  # closed when it was refused
