@@ -30,7 +30,7 @@ from tthc_lib.nbparams import check_parameters
 from tthc_lib.report import build_report
 
 check_parameters(globals(), _names)
-rep = build_report(params_path, strict=strict)
+rep = build_report(params_path, strict=strict, outputs=outputs_dir or None)
 show.html(rep.title_html())
 
 # %%

@@ -16,10 +16,10 @@ from tthc_lib.samples.generator import OUTCOME_KEYS
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
-    from tthc_lib.run.workspace import write_samples
+    from tthc_lib.run.workspace import SENT_KEY, write_samples
 
     out = tmp_path_factory.mktemp("merged")
-    write_samples(out, [merged.KEY, *merged.PREDECESSORS], say=lambda _: None)
+    write_samples(out, [merged.KEY, *merged.PREDECESSORS, SENT_KEY], say=lambda _: None)
     return out
 
 
@@ -66,15 +66,18 @@ def test_the_sample_units_render_with_the_comparison_across_the_merger(folder, t
 
     (tmp_path / "data" / "samples").mkdir(parents=True)
     for f in folder.iterdir():
-        shutil.copy(f, tmp_path / "data" / "samples" / f.name)
+        (shutil.copytree if f.is_dir() else shutil.copy)(f, tmp_path / "data" / "samples" /
+                                                          f.name)
     params = tmp_path / "params"
-    for unit in ("thai-nguyen", "bac-kan", "thai-nguyen-moi", "xa-hung-dao"):
+    units = ("thai-nguyen", "bac-kan", "thai-nguyen-moi", "xa-hung-dao", "xa-tan-lap",
+             "thai-nguyen-stp")
+    for unit in units:
         (params / unit).mkdir(parents=True)
     from tthc_lib.core.paths import resource
 
     src = resource("sample_params")
     for name in ("thai-nguyen/2025-Q2.yaml", "bac-kan/2025-Q2.yaml",
-                 "thai-nguyen-moi/2026-Q3.yaml", "xa-hung-dao/2026-Q3.yaml"):
+                 *(f"{u}/2026-Q3.yaml" for u in units[2:])):
         shutil.copy(src / name, params / name)
     out = tthc("batch", "params/", cwd=tmp_path)
     assert out.returncode == 0, out.stdout + out.stderr
@@ -86,6 +89,19 @@ def test_the_sample_units_render_with_the_comparison_across_the_merger(folder, t
     summed = f"{sum(pred):,}".replace(",", ".")
     assert "Quý II/2025 (tổng của UBND tỉnh Thái Nguyên, UBND tỉnh Bắc Kạn)" in html
     assert summed in html
+    # the province consolidates its five members (#22): three by tthc-report, run first in
+    # the batch; a commune's II.06a from the inbox with its total edited (+8); one silent
+    members = {m["slug"]: m for m in res["members"]["members"]}
+    assert [m["status"] for m in members.values()] == [
+        "received", "received", "received", "inconsistent", "missing"]
+    assert "(3) ≠ (4)+(5)+(6)" in members["xa-dong-tam"]["problems"][0]
+    stp = json.loads((tmp_path / "outputs/thai-nguyen-stp/2026-Q3/results.json").read_text())
+    assert members["thai-nguyen-stp"]["ii06"]["received_total"] == \
+        stp["results"]["indicators"]["received_total"]
+    assert res["figures"]["fb_new"] == 5 + 3 + 2  # the members' sum
+    assert "chưa có báo cáo dùng được của UBND xã Quang Trung (chưa gửi)" in html
+    out = tthc("rollup", "params/thai-nguyen-moi/2026-Q3.yaml", cwd=tmp_path)
+    assert out.returncode == 1 and "UBND xã Quang Trung" in out.stdout
     monkeypatch.chdir(tmp_path)
     commune = build_report(params / "xa-hung-dao/2026-Q3.yaml")
     assert set(commune.results.by_agency) == {"UBND Xã Hưng Đạo (Huyện Võ Nhai)"}

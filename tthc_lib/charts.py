@@ -142,8 +142,11 @@ def on_time_rate_by_field(results: Results, top: int = 15) -> Figure:
     return fig
 
 
-def intake_by_week(results: Results) -> Figure:
-    """Return lines of new dossiers per week of receipt: online vs direct/postal."""
+def intake_by_week(results: Results) -> Figure | None:
+    """Return lines of new dossiers per week of receipt: online vs direct/postal; None when
+    there are no weekly counts (a report consolidated from members' reports)."""
+    if not results.by_week:
+        return None
     fig = _figure(3.2)
     ax = fig.add_subplot()
     weeks = [date.fromisoformat(w["week"]) for w in results.by_week]

@@ -13,8 +13,11 @@ def html(fragment: str) -> HTML:
     return HTML(fragment)
 
 
-def chart(fig) -> HTML:
-    """Return an HTML output holding the figure as SVG (crisp on a phone, searchable)."""
+def chart(fig) -> HTML | None:
+    """Return an HTML output holding the figure as SVG (crisp on a phone, searchable);
+    None (nothing shown) for no figure."""
+    if fig is None:
+        return None
     return HTML(f'<figure class="chart">{svg(fig)}</figure>')
 
 

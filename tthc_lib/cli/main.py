@@ -293,6 +293,52 @@ def _batch(args) -> int:
     return 0 if all(o.ok for o in outcomes) else 1
 
 
+def _rollup(args) -> int:
+    from ..analysis.rollup import collect
+    from ..core.paths import workspace
+    from ..report.spec import load_spec
+
+    spec = load_spec(Path(args.params))
+    if not spec.members:
+        from ..core.errors import InputError
+
+        raise InputError("rollup_no_members", path=args.params)
+    ru = collect(list(spec.members), spec.period, _outputs(args.out), spec.inbox,
+                 base=workspace())
+    if spec.data is not None:  # the unit's own dossiers: each member checked against them
+        from ..engine import run
+        from ..report.build import open_spec_data
+        from ..rules.policy import load_policy
+
+        ds = open_spec_data(spec)
+        try:
+            ru.check_against(run(ds, load_policy(spec.policy), spec.period).results.by_agency)
+        finally:
+            ds.close()
+    if args.json:
+        print(json.dumps({"unit": {"slug": spec.unit.slug, "name": spec.unit.name}}
+                         | ru.to_json(), ensure_ascii=False, indent=2))
+        return 0 if ru.ok else 1
+    from ..core import fmt
+
+    print(f"{spec.unit.name} — {ru.summary()}")
+    width = max(len(m.member.name) for m in ru.members) + 2
+    for m in ru.members:
+        mark = "✓" if m.status == "received" else "✗"
+        where = m.to_json(ru.base)["file"] or ", ".join(m.to_json(ru.base)["files"]) or ""
+        figures = ""
+        if m.counted:
+            v = m.used.values
+            figures = (f"  (3) {fmt.number(v['received_total'])}, "
+                       f"(7) {fmt.number(v['resolved_total'])}")
+        print(f"  {mark} {m.member.name:<{width}}{m.label:<20}{where}{figures}")
+        for p in m.problems + m.differences:
+            print(f"      - {p}")
+    for f in ru.to_json()["unknown_files"]:
+        print(f"  ? {f}: không thuộc đơn vị thành viên nào")
+    return 0 if ru.ok else 1
+
+
 def _params_new(args) -> int:
     from ..report.scaffold import write_params
 
@@ -530,6 +576,18 @@ def parser() -> argparse.ArgumentParser:
     _out(r, "thư mục kết quả (mặc định: outputs/)")
     r.add_argument("--pdf", action="store_true", help="in thêm report.pdf (cần Chromium)")
     r.set_defaults(func=_report)
+    ru = command("rollup", "tình hình nhận báo cáo của các đơn vị thành viên (members: trong tệp "
+                 "tham số): đã nhận, chưa gửi, số liệu không khớp (nêu số cột của biểu), sai "
+                 "kỳ, nhiều tệp; mã thoát 1 khi còn đơn vị chưa gửi hoặc không khớp",
+                 "tthc rollup params/thai-nguyen-moi/2026-Q3.yaml || echo 'còn đơn vị chưa "
+                 "gửi hoặc không khớp'",
+                 "tthc rollup params/thai-nguyen-moi/2026-Q3.yaml --json > tong-hop.json || "
+                 "true")
+    ru.add_argument("params", metavar="TỆP_THAM_SỐ",
+                    help="tệp tham số của đơn vị tổng hợp, có members:")
+    ru.add_argument("--json", action="store_true", help="in JSON thay cho bảng")
+    _out(ru, "thư mục kết quả chứa results.json của các đơn vị (mặc định: outputs/)")
+    ru.set_defaults(func=_rollup)
     b = command("batch", "tạo báo cáo cho mọi đơn vị của một kỳ",
                 "tthc batch params/ -p 2023-Q3 --pdf", "tthc batch params/ -w 2",
                 "tthc batch params/ -p 2023-Q3 --scheduler tcp://may-chu:8786   # cần cụm Dask")

@@ -85,6 +85,18 @@ class Period:
         tag = "Q" if self.kind == "quarter" else "H"
         return _parse(f"{self.year}-{tag}{n - 1}" if n > 1 else f"{self.year - 1}-{tag}{last}")
 
+    def parts(self) -> list[list[Period]]:
+        """The ways consecutive shorter periods tile this one, finest first: a year's four
+        quarters, then its two halves; a half's two quarters; none for a quarter or a range
+        (a year built from its quarters covers exactly the year's days)."""
+        y = self.year
+        if self.kind == "year":
+            return [[_parse(f"{y}-Q{n}") for n in range(1, 5)],
+                    [_parse(f"{y}-H{n}") for n in (1, 2)]]
+        if self.kind == "half":
+            return [[_parse(f"{y}-Q{n}") for n in ((1, 2) if self.number == 1 else (3, 4))]]
+        return []
+
     def last_year(self) -> Period | None:
         """The same period a year earlier (2022-Q3 for 2023-Q3); None for a range."""
         return None if self.kind == "range" else _parse(f"{self.year - 1}{self.code[4:]}")

@@ -259,7 +259,7 @@ def _sheet_facts(path: Path) -> tuple[dict[str, list[tuple[int, int, int, int]]]
     return merged, uncomputed
 
 
-def _refuse_uncomputed(path: Path, cells: list[tuple[int, int]], header_row: int) -> None:
+def refuse_uncomputed(path: Path, cells: list[tuple[int, int]], header_row: int) -> None:
     """Refuse formula cells without a value below the header row (they would read blank)."""
     body = sorted(c for c in cells if c[0] > header_row)
     if body:
@@ -323,8 +323,10 @@ def _letters(col: int) -> str:
     return out
 
 
-def _xlsx_table(path: Path, sheet: str | None):
-    import pyarrow as pa
+def xlsx_grids(path: Path, sheet: str | None = None) -> tuple[dict[str, list[list]],
+                                                                 dict[str, list[tuple]]]:
+    """Return every sheet (or `sheet`) of an XLSX as a grid of text cells, a merged range's
+    value in each of its cells, and per sheet the formula cells without a cached value."""
     from openpyxl import load_workbook
 
     _check_inflation(path)
@@ -341,8 +343,6 @@ def _xlsx_table(path: Path, sheet: str | None):
             merged, uncomputed = _sheet_facts(path)
         except (KeyError, zipfile.BadZipFile):
             merged, uncomputed = {}, {}
-        known = known_headers()
-        best = None
         grids = {}
         for name in [sheet] if sheet else names:
             grid = [_row_cells(row, r, path) for r, row in
@@ -357,17 +357,27 @@ def _xlsx_table(path: Path, sheet: str | None):
                     for c in range(c1 - 1, c2):
                         row[c] = top
             grids[name] = grid
-            for i, row in enumerate(grid[:HEADER_SCAN]):
-                score = len({fold(v) for v in row if v and fold(v) in known})
-                if score >= 3 and (best is None or score > best[0]):
-                    best = (score, name, i)
-                    break
     finally:
         wb.close()
+    return grids, uncomputed
+
+
+def _xlsx_table(path: Path, sheet: str | None):
+    import pyarrow as pa
+
+    grids, uncomputed = xlsx_grids(path, sheet)
+    known = known_headers()
+    best = None
+    for name, grid in grids.items():
+        for i, row in enumerate(grid[:HEADER_SCAN]):
+            score = len({fold(v) for v in row if v and fold(v) in known})
+            if score >= 3 and (best is None or score > best[0]):
+                best = (score, name, i)
+                break
     if best is None:
         raise InputError("xlsx_no_header", name=path.name, rows=HEADER_SCAN)
     _, name, i = best
-    _refuse_uncomputed(path, uncomputed.get(name, []), i + 1)
+    refuse_uncomputed(path, uncomputed.get(name, []), i + 1)
     grid = grids[name]
     headers = [h or "" for h in grid[i]]
     width = len(headers)

@@ -25,6 +25,15 @@ from .dims import (
 
 Kind = Literal["count", "ratio"]
 Source = Literal["data", "figure"]
+# How a count rolls up (a ratio is always recomputed from its rolled-up parts, never averaged):
+#   sum      activity in the period: summed over units and over sub-periods
+#   stock    what is open at the period's end: summed over units, the last sub-period's
+#   opening  what was open at the period's start: summed over units, the first sub-period's
+#   period   every dossier the period touched: summed over units; not derivable from
+#            sub-periods (a dossier open across two quarters is in both)
+#   own      a catalogue figure (number of TTHC, of online services): never summed; the
+#            consolidating unit's own figure
+Rollup = Literal["sum", "stock", "opening", "period", "own"]
 RESOLVED = ("early", "on_time", "late")
 PENDING = ("pending_in_time", "pending_overdue", "pending_waiting")
 
@@ -43,16 +52,18 @@ class Indicator:
     numerator: str | None = None
     denominator: str | None = None
     source: Source = "data"  # data: counted from the dossier table; figure: typed in YAML
+    rollup: Rollup | None = None  # how a count rolls up over units and time; None: a ratio
 
 
-def count(id, label_vi, column, form="II.06", **where) -> Indicator:
+def count(id, label_vi, column, form="II.06", rollup: Rollup = "sum", **where) -> Indicator:
     """Return a count indicator over the dossiers matching `where` (column: allowed values)."""
     frozen = {k: (v,) if isinstance(v, str) else tuple(v) for k, v in where.items()}
     for dim, allowed in frozen.items():  # a typo ("ontime") must fail here, never count 0
         if dim not in VALUES or not set(allowed) <= set(VALUES[dim]):
             raise ValueError(f"indicator {id!r}: {dim}={allowed!r} is not a declared value "
                              f"(dims.VALUES: {dim} ∈ {VALUES.get(dim)})")
-    return Indicator(id, label_vi, form, column, "hồ sơ", "count", MappingProxyType(frozen))
+    return Indicator(id, label_vi, form, column, "hồ sơ", "count", MappingProxyType(frozen),
+                     rollup=rollup)
 
 
 def ratio(id, label_vi, numerator, denominator, form="II.06", source="data") -> Indicator:
@@ -61,51 +72,53 @@ def ratio(id, label_vi, numerator, denominator, form="II.06", source="data") -> 
                      denominator=denominator, source=source)
 
 
-def figure(id, label_vi, form, unit="TTHC") -> Indicator:
+def figure(id, label_vi, form, unit="TTHC", rollup: Rollup = "sum") -> Indicator:
     """Return a figure the dossier table cannot give, typed by the analyst in the YAML."""
-    return Indicator(id, label_vi, form, None, unit, "count", source="figure")
+    return Indicator(id, label_vi, form, None, unit, "count", source="figure", rollup=rollup)
 
 
 _W = {"intake": INTAKE, "channel": CHANNEL_GROUP, "outcome": OUTCOME, "service": SERVICE,
       "postal": POSTAL, "digitised": DIGITISED, "paid": PAID_ONLINE, "group": GROUP}
 
 
-def _c(id, label_vi, column, form="II.06", **where):
-    return count(id, label_vi, column, form, **{_W[k]: v for k, v in where.items()})
+def _c(id, label_vi, column, form="II.06", rollup: Rollup = "sum", **where):
+    return count(id, label_vi, column, form, rollup, **{_W[k]: v for k, v in where.items()})
 
 
 INDICATORS: tuple[Indicator, ...] = (
-    _c("received_total", "Tổng số hồ sơ tiếp nhận", "(3)"),
+    _c("received_total", "Tổng số hồ sơ tiếp nhận", "(3)", rollup="period"),
     _c("received_new", "Số mới tiếp nhận trong kỳ", "(4)+(5)", intake="new"),
     _c("received_new_online", "Số mới tiếp nhận trực tuyến", "(4)", intake="new",
        channel="online"),
     _c("received_new_offline", "Số mới tiếp nhận trực tiếp và qua dịch vụ bưu chính", "(5)",
        intake="new", channel="offline"),
-    _c("carried_over", "Số từ kỳ trước chuyển qua", "(6)", intake="carried"),
-    _c("carried_over_online", "Số từ kỳ trước chuyển qua (trực tuyến)", None, intake="carried",
-       channel="online"),
+    _c("carried_over", "Số từ kỳ trước chuyển qua", "(6)", rollup="opening", intake="carried"),
+    _c("carried_over_online", "Số từ kỳ trước chuyển qua (trực tuyến)", None, rollup="opening",
+       intake="carried", channel="online"),
     _c("carried_over_offline", "Số từ kỳ trước chuyển qua (trực tiếp, bưu chính)", None,
-       intake="carried", channel="offline"),
+       rollup="opening", intake="carried", channel="offline"),
     _c("resolved_total", "Số hồ sơ đã giải quyết", "(7)", outcome=RESOLVED),
     _c("resolved_early", "Giải quyết trước hạn", "(8)", outcome="early"),
     _c("resolved_on_time", "Giải quyết đúng hạn", "(9)", outcome="on_time"),
     _c("resolved_late", "Giải quyết quá hạn", "(10)", outcome="late"),
     _c("resolved_not_late", "Giải quyết đúng hạn (gồm trước hạn)", "(8)+(9)",
        outcome=("early", "on_time")),
-    _c("pending_total", "Số hồ sơ đang giải quyết", "(11)", outcome=PENDING),
-    _c("pending_in_time", "Đang giải quyết trong hạn", "(12)", outcome="pending_in_time"),
-    _c("pending_overdue", "Đang giải quyết quá hạn", "(13)", outcome="pending_overdue"),
+    _c("pending_total", "Số hồ sơ đang giải quyết", "(11)", rollup="stock", outcome=PENDING),
+    _c("pending_in_time", "Đang giải quyết trong hạn", "(12)", rollup="stock",
+       outcome="pending_in_time"),
+    _c("pending_overdue", "Đang giải quyết quá hạn", "(13)", rollup="stock",
+       outcome="pending_overdue"),
     _c("pending_waiting", "Đang chờ bổ sung (không tính trong hạn hay quá hạn)", None,
-       outcome="pending_waiting"),
+       rollup="stock", outcome="pending_waiting"),
     _c("withdrawn_total", "Đã rút, hủy (không tính đã giải quyết hay đang giải quyết)", None,
        outcome="withdrawn"),
     ratio("on_time_rate", "Tỷ lệ giải quyết đúng hạn", "resolved_not_late", "resolved_total"),
     ratio("early_rate", "Tỷ lệ giải quyết trước hạn", "resolved_early", "resolved_total"),
     ratio("online_rate", "Tỷ lệ hồ sơ trực tuyến", "received_new_online", "received_new"),
     # §I.6–I.8 from the dossier table: interconnected groups, postal returns, e-government
-    _c("interconnected_total", "Hồ sơ nhóm TTHC liên thông", None, group="yes"),
+    _c("interconnected_total", "Hồ sơ nhóm TTHC liên thông", None, rollup="period", group="yes"),
     _c("postal_returns", "Hồ sơ yêu cầu trả kết quả qua dịch vụ bưu chính công ích", None,
-       postal="yes"),
+       rollup="period", postal="yes"),
     _c("received_new_dvc", "Hồ sơ mới tiếp nhận của các TTHC có DVC trực tuyến", None, "II.08",
        intake="new", service=("full", "partial")),
     _c("received_new_dvc_online", "Hồ sơ trực tuyến của các TTHC có DVC trực tuyến", None,
@@ -116,8 +129,9 @@ INDICATORS: tuple[Indicator, ...] = (
        intake="new", service="partial", channel="online"),
     _c("received_new_info_only", "Hồ sơ mới của TTHC chỉ cung cấp thông tin trực tuyến", None,
        "II.08", intake="new", service="info"),
-    _c("digitised_total", "Hồ sơ đã số hóa", None, "II.08", digitised="yes"),
-    _c("paid_online_total", "Hồ sơ thanh toán trực tuyến", None, "II.08", paid="yes"),
+    _c("digitised_total", "Hồ sơ đã số hóa", None, "II.08", rollup="period", digitised="yes"),
+    _c("paid_online_total", "Hồ sơ thanh toán trực tuyến", None, "II.08", rollup="period",
+       paid="yes"),
     ratio("online_rate_dvc", "Tỷ lệ hồ sơ trực tuyến trên hồ sơ của các DVC trực tuyến",
           "received_new_dvc_online", "received_new_dvc", "II.08"),
     ratio("digitised_rate", "Tỷ lệ hồ sơ được số hóa", "digitised_total", "received_total",
@@ -138,24 +152,26 @@ INDICATORS: tuple[Indicator, ...] = (
            "quyết định"),
     figure("pub_legal_docs", "Số văn bản QPPL có quy định TTHC được công bố", "III.03b",
            "văn bản"),
-    figure("pub_tthc_published", "Số TTHC được công bố", "III.03b"),
-    figure("pub_tthc_disclosed", "Số TTHC được công khai", "III.03b"),
-    figure("tthc_total", "Tổng số TTHC thuộc thẩm quyền giải quyết, quản lý", "III.03b"),
-    figure("tthc_central", "Số TTHC do Trung ương quy định", "III.03b"),
-    figure("tthc_local", "Số TTHC do địa phương quy định", "III.03b"),
-    figure("tthc_level_tinh", "Số TTHC cấp tỉnh", "III.03b"),
+    figure("pub_tthc_published", "Số TTHC được công bố", "III.03b", rollup="own"),
+    figure("pub_tthc_disclosed", "Số TTHC được công khai", "III.03b", rollup="own"),
+    figure("tthc_total", "Tổng số TTHC thuộc thẩm quyền giải quyết, quản lý", "III.03b",
+           rollup="own"),
+    figure("tthc_central", "Số TTHC do Trung ương quy định", "III.03b", rollup="own"),
+    figure("tthc_local", "Số TTHC do địa phương quy định", "III.03b", rollup="own"),
+    figure("tthc_level_tinh", "Số TTHC cấp tỉnh", "III.03b", rollup="own"),
     figure("tthc_other_agency", "Số TTHC cấp tỉnh thuộc thẩm quyền giải quyết của cơ quan khác",
-           "III.03b"),
-    figure("tthc_level_huyen", "Số TTHC cấp huyện", "III.03b"),
-    figure("tthc_level_xa", "Số TTHC cấp xã", "III.03b"),
-    figure("tthc_one_stop_same_level", "Số TTHC thực hiện liên thông cùng cấp", "II.07b"),
+           "III.03b", rollup="own"),
+    figure("tthc_level_huyen", "Số TTHC cấp huyện", "III.03b", rollup="own"),
+    figure("tthc_level_xa", "Số TTHC cấp xã", "III.03b", rollup="own"),
+    figure("tthc_one_stop_same_level", "Số TTHC thực hiện liên thông cùng cấp", "II.07b",
+           rollup="own"),
     figure("tthc_one_stop_between_levels", "Số TTHC thực hiện liên thông giữa các cấp",
-           "II.07b"),
-    figure("tthc_own", "Số TTHC thuộc thẩm quyền giải quyết của đơn vị", "II.07b"),
+           "II.07b", rollup="own"),
+    figure("tthc_own", "Số TTHC thuộc thẩm quyền giải quyết của đơn vị", "II.07b", rollup="own"),
     figure("tthc_at_center", "Số TTHC thực hiện tại Trung tâm Phục vụ hành chính công",
-           "II.07b"),
+           "II.07b", rollup="own"),
     figure("tthc_at_units", "Số TTHC thực hiện tại Bộ phận Một cửa của đơn vị trực thuộc",
-           "II.07b"),
+           "II.07b", rollup="own"),
     figure("review_planned", "Số TTHC giao rà soát theo Kế hoạch", "II.04b"),
     figure("review_reviewed", "Số TTHC đã rà soát", "II.04b"),
     figure("review_proposed", "Số TTHC kiến nghị phương án đơn giản hóa", "II.04b"),
@@ -167,24 +183,28 @@ INDICATORS: tuple[Indicator, ...] = (
     ratio("review_rate", "Tỷ lệ TTHC kiến nghị đơn giản hóa trên số TTHC rà soát",
           "review_proposed", "review_reviewed", "II.04b", source="figure"),
     figure("fb_new", "Số phản ánh, kiến nghị tiếp nhận mới trong kỳ", "II.05b", "PAKN"),
-    figure("fb_carried", "Số phản ánh, kiến nghị từ kỳ trước chuyển qua", "II.05b", "PAKN"),
+    figure("fb_carried", "Số phản ánh, kiến nghị từ kỳ trước chuyển qua", "II.05b", "PAKN",
+           rollup="opening"),
     figure("fb_on_regulations", "Số phản ánh, kiến nghị về quy định hành chính", "II.05b",
            "PAKN"),
     figure("fb_on_behaviour", "Số phản ánh, kiến nghị về hành vi hành chính", "II.05b", "PAKN"),
     figure("fb_processed", "Số phản ánh, kiến nghị đã xử lý", "II.05b", "PAKN"),
     figure("fb_published", "Số phản ánh, kiến nghị đã xử lý được đăng tải công khai", "II.05b",
            "PAKN"),
-    figure("fb_pending", "Số phản ánh, kiến nghị đang xử lý", "II.05b", "PAKN"),
+    figure("fb_pending", "Số phản ánh, kiến nghị đang xử lý", "II.05b", "PAKN", rollup="stock"),
     figure("interconnected_window_total", "Số hồ sơ nhóm liên thông tiếp nhận, xử lý trong "
            "khoảng thời gian nêu trong báo cáo", "II.06", "hồ sơ"),
-    figure("dvc_online_total", "Số DVC trực tuyến (toàn trình và một phần)", "II.08", "DVC"),
-    figure("dvc_full", "Số DVC trực tuyến toàn trình", "II.08", "DVC"),
-    figure("dvc_partial", "Số DVC trực tuyến một phần", "II.08", "DVC"),
-    figure("dvc_info", "Số dịch vụ cung cấp thông tin trực tuyến", "II.08", "dịch vụ"),
-    figure("tthc_in_scope", "Số TTHC làm căn cứ tính tỷ lệ DVC trực tuyến", "II.08"),
+    figure("dvc_online_total", "Số DVC trực tuyến (toàn trình và một phần)", "II.08", "DVC",
+           rollup="own"),
+    figure("dvc_full", "Số DVC trực tuyến toàn trình", "II.08", "DVC", rollup="own"),
+    figure("dvc_partial", "Số DVC trực tuyến một phần", "II.08", "DVC", rollup="own"),
+    figure("dvc_info", "Số dịch vụ cung cấp thông tin trực tuyến", "II.08", "dịch vụ",
+           rollup="own"),
+    figure("tthc_in_scope", "Số TTHC làm căn cứ tính tỷ lệ DVC trực tuyến", "II.08", rollup="own"),
     figure("dvc_with_dossiers", "Số DVC trực tuyến có phát sinh hồ sơ trực tuyến", "II.08",
-           "DVC"),
-    figure("dvc_services_with_dossiers", "Số DVC trực tuyến có phát sinh hồ sơ", "II.08", "DVC"),
+           "DVC", rollup="own"),
+    figure("dvc_services_with_dossiers", "Số DVC trực tuyến có phát sinh hồ sơ", "II.08", "DVC",
+           rollup="own"),
     figure("dvc_online_dossiers", "Số hồ sơ trực tuyến (như đã công bố)", "II.08", "hồ sơ"),
     figure("dvc_dossiers_total", "Tổng số hồ sơ làm mẫu số tỷ lệ trực tuyến (như đã công bố)",
            "II.08", "hồ sơ"),
@@ -199,11 +219,11 @@ INDICATORS: tuple[Indicator, ...] = (
     ratio("dvc_online_dossier_rate", "Tỷ lệ hồ sơ trực tuyến (như đã công bố)",
           "dvc_online_dossiers", "dvc_dossiers_total", "II.08", source="figure"),
     figure("digitised_results", "Số kết quả giải quyết TTHC còn hiệu lực đã số hóa", "II.08",
-           "kết quả"),
+           "kết quả", rollup="stock"),
     figure("tthc_on_national_portal", "Số TTHC tích hợp trên Cổng Dịch vụ công quốc gia",
-           "II.08"),
+           "II.08", rollup="own"),
     figure("quality_ratings", "Số lượt đánh giá chất lượng giải quyết TTHC", "II.08", "lượt"),
-    figure("zalo_users", "Số người sử dụng quan tâm trên Zalo", "TT", "người"),
+    figure("zalo_users", "Số người sử dụng quan tâm trên Zalo", "TT", "người", rollup="own"),
     figure("zalo_views", "Số lượt xem bài viết trên Zalo", "TT", "lượt"),
     figure("facebook_reach", "Số lượt tiếp cận bài viết trên Facebook tăng trong kỳ", "TT",
            "lượt"),
@@ -268,3 +288,6 @@ def get(indicator_id: str) -> Indicator:
         return REGISTRY[indicator_id]
     except KeyError:
         raise KeyError(f"unknown indicator {indicator_id!r}; known: {sorted(REGISTRY)}") from None
+
+# Form II.06's column number of each of its indicators: received_total → 3, …
+II06_NUMBER = {ind: n for n, ind in enumerate(FORM_II06_COLUMNS, start=3)}

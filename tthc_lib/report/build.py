@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import markupsafe
 import yaml
@@ -42,6 +43,9 @@ from ..rules.profiles import load_profile
 from .narrative import ii06_rows, ranked_late, render, results_view
 from .spec import ReportSpec, data_origin, load_spec
 
+if TYPE_CHECKING:
+    from ..analysis.rollup import Rollup
+
 
 class Figures(dict):
     """The typed figures as templates see them: a figure not typed reads as None ("–"),
@@ -56,8 +60,8 @@ class Report:
     """Everything the document shows, computed once."""
 
     spec: ReportSpec
-    dataset: Dataset
-    run: Run
+    dataset: Dataset | None  # None: consolidated from members' reports alone
+    run: Run | None
     results: Results
     identities: list[Finding]
     typed: list[Finding]
@@ -67,6 +71,8 @@ class Report:
     window: dict | None = None  # interconnected groups in the window the report names
     previous: Results | None = None
     presets: list[dict] = field(default_factory=list)  # headline figures under every preset
+    rollup: Rollup | None = None  # the members' reports this one consolidates
+    lacking: dict = field(default_factory=dict)  # figure id -> members that did not report it
 
     @property
     def today(self) -> date:
@@ -82,7 +88,13 @@ class Report:
                 "end": fmt.day(p.end), "t": text, "n": self.results.indicators,
                 "f": Figures(self.figures),
                 "published": defaultdict(lambda: None, self.spec.figures),
-                "pad": self.spec.pad_small_numbers, **extra}
+                "pad": self.spec.pad_small_numbers, "absent_why": self.absent_why, **extra}
+
+    @property
+    def absent_why(self) -> str:
+        """Why a figure is "không có dữ liệu": the export lacks its column, or (a report
+        consolidated from members' reports) the members' reports do not give it."""
+        return messages()["absent_consolidated" if self.dataset is None else "absent_column"]
 
     def present_sections(self, part: str | None = None) -> list:
         """Return the sections this report shows (of one part, I–IV, when given)."""
@@ -124,7 +136,7 @@ class Report:
     def reconcile_html(self) -> str:
         """Return the reconciliation with the national portal's dossier list (params
         `portal:`), or "" without one."""
-        if self.spec.portal is None:
+        if self.spec.portal is None or self.dataset is None:
             return ""
         from ..analysis.reconcile import CountRow, portal_shape, reconcile, reconcile_counts
 
@@ -167,9 +179,46 @@ class Report:
         if not self.spec.annex:
             return ""
         return ('<section class="annex"><h2>PHỤ LỤC: CHẤT LƯỢNG DỮ LIỆU VÀ CÁCH LẬP BÁO CÁO'
-                '</h2>' + self.quality_html() + self.provenance_html() + "</section>")
+                '</h2>' + self.rollup_html() + self.quality_html() + self.provenance_html()
+                + "</section>")
+
+    def rollup_html(self) -> str:
+        """Return the annex's account of the members' reports: who sent what, who is
+        missing, whose figures do not add up (with the form's column numbers), and the
+        figures some members did not report; "" for a report without members."""
+        if self.rollup is None:
+            return ""
+        from ..core.schema import LEVEL_LABELS
+        from ..model.registry import REGISTRY
+
+        ru = self.rollup
+        groups: dict[tuple, list[str]] = {}
+        for k, who in self.lacking.items():  # one line per set of members lacking figures
+            label = REGISTRY[k].label_vi
+            groups.setdefault(tuple(who), []).append(label[0].lower() + label[1:])
+        lacking = [{"members": list(who), "labels": labels} for who, labels in groups.items()]
+        return render("rollup.html.j2", rollup=ru, summary=ru.summary(), levels=LEVEL_LABELS,
+                      members=[m.to_json(ru.base) for m in ru.members],
+                      unknown=ru.to_json()["unknown_files"], lacking=lacking,
+                      own_data=self.dataset is not None)
+
+    def rollup_sentence(self) -> str:
+        """The sentence that says which members' reports the figures sum, and who is
+        missing (named, not counted as zero); "" without members."""
+        if self.rollup is None:
+            return ""
+        ru = self.rollup
+        return render("rollup_sentence.j2", counted=len(ru.counted), total=len(ru.members),
+                      missing=[m for m in ru.members if not m.counted],
+                      inconsistent=[m for m in ru.members if m.status == "inconsistent"],
+                      own_data=self.dataset is not None).strip()
 
     def quality_html(self) -> str:
+        if self.dataset is None:  # consolidated: the checks of the summed figures only
+            return render("rollup_checks.html.j2", failed=[f for f in self.identities
+                                                            if not f.ok],
+                          ok_count=sum(f.ok for f in self.identities),
+                          total_count=len(self.identities), typed=self.typed)
         ds, r = self.dataset, self.run
         excluded = [{"reason": EXCLUSIONS[k], "count": n, "error": k in DATA_ERRORS,
                      "rows": ", ".join(map(str, r.excluded_rows.get(k, [])[:10]))}
@@ -335,7 +384,8 @@ class Report:
             views = [results_view(next(letters), "Tình hình, kết quả giải quyết TTHC "
                                   f"{unit.scope_phrase}", self.results)]
         postal = (self.own or self.results).indicators["postal_returns"]
-        ctx = {"views": views, "others": self.run.received_for_others,
+        ctx = {"views": views, "others": self.run.received_for_others if self.run else None,
+               "rollup": markupsafe.Markup(self.rollup_sentence()),
                "postal": postal if self.own is not None else None,
                "postal_letter": next(letters) if self.own is not None else ""}
         if self.window:
@@ -387,7 +437,8 @@ class Report:
 
     def ii06_html(self) -> str:
         return render("ii06_table.html.j2", rows=ii06_rows(self.results),
-                      notes=self.run.policy.header_notes,
+                      notes=self.run.policy.header_notes if self.run else {},
+                      absent_why=self.absent_why,
                       scope=self.spec.unit.scope_phrase, period_label=self.spec.period.label_vi)
 
     def closing_html(self) -> str:
@@ -397,6 +448,14 @@ class Report:
         p = self.spec.period
         if getattr(self, "skipped_results", None) is None:
             self.trend()
+        if self.dataset is None:
+            return render(
+                "provenance.html.j2", params_file=self.spec.path.name, source=None,
+                sources=[], members=True, skipped=self.skipped_results,
+                period_label=p.label_vi, start=fmt.day(p.start), end=fmt.day(p.end),
+                version=tool_version(), generated_at=f"{self.generated_at:%d/%m/%Y %H:%M}",
+                params_text=yaml.safe_dump(self.spec.raw, allow_unicode=True,
+                                           sort_keys=False))
         data = self.spec.raw.get("data")
         origin = data_origin(self.spec.path, data) if isinstance(data, str) else \
             self.dataset.source
@@ -408,7 +467,7 @@ class Report:
             sources=sources,
             skipped=self.skipped_results,
             rows_read=self.dataset.rows_read, sha256=self.dataset.digest(),
-            profile=self.dataset.profile.name, policy=self.run.policy.name,
+            profile=self.dataset.profile.name, policy=self.run.policy.name, members=False,
             period_label=p.label_vi, start=fmt.day(p.start), end=fmt.day(p.end),
             version=tool_version(), generated_at=f"{self.generated_at:%d/%m/%Y %H:%M}",
             params_text=yaml.safe_dump(self.spec.raw, allow_unicode=True, sort_keys=False))
@@ -420,7 +479,7 @@ class Report:
         from .forms import write_forms
 
         folder = Path(folder)
-        write_forms(self, folder / "forms.xlsx")
+        write_forms(self, folder / "forms.xlsx", folder / "cells.csv")
         summary = stamp({"unit": {"slug": self.spec.unit.slug, "name": self.spec.unit.name},
                    "period": {"code": self.spec.period.code, "label": self.spec.period.label_vi,
                               **self.spec.period.as_dict()},
@@ -429,7 +488,8 @@ class Report:
                    "figures": self.figures,
                    "results": self.results.to_json(),
                    "own_fields": self.own.to_json() if self.own else None,
-                   "comparisons": self.comparisons()})
+                   "comparisons": self.comparisons(),
+                   "members": self.rollup.to_json() if self.rollup else None})
         (folder / "results.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1),
                                              encoding="utf-8")
 
@@ -510,13 +570,16 @@ def open_spec_data(spec: ReportSpec, data=None, sheet=None) -> Dataset:
                      load_catalog(spec.catalog), spec.agencies)
 
 
-def build_report(params_path, strict: bool = False, now: datetime | None = None) -> Report:
+def build_report(params_path, strict: bool = False, now: datetime | None = None,
+                 outputs: str | Path | None = None) -> Report:
     """Return the Report for a params YAML. With `strict`, failed checks and rows with data
     errors raise InputError instead of being listed in the report. A refusal of the data
     names the rows and columns but not the values found: what the notebook shows is kept
-    in the outputs folder (`tthc inspect` shows the values to the analyst)."""
+    in the outputs folder (`tthc inspect` shows the values to the analyst). A params file
+    with `members:` consolidates the members' reports found in `outputs` (default: the
+    workspace's outputs folder)."""
     try:
-        return _build_report(params_path, strict, now)
+        return _build_report(params_path, strict, now, outputs)
     except InputError as exc:
         shared = getattr(exc, "shared", None)
         if shared is None:
@@ -526,9 +589,59 @@ def build_report(params_path, strict: bool = False, now: datetime | None = None)
         raise err from None
 
 
-def _build_report(params_path, strict: bool, now: datetime | None) -> Report:
+def _build_report(params_path, strict: bool, now: datetime | None, outputs) -> Report:
     spec = load_spec(user_path(params_path))
     now = now or datetime.now()
+    if spec.members:
+        return _consolidated(spec, strict, now, outputs)
+    return _from_dossiers(spec, strict, now)
+
+
+def _consolidated(spec: ReportSpec, strict: bool, now: datetime, outputs) -> Report:
+    """The report of a unit with members: their reports found, checked and summed by the
+    registry's roll-up rules; II.06 from the unit's own dossiers when it has `data:` (each
+    member's II.06 then checked against its agencies' dossiers), else a row per member."""
+    from dataclasses import replace
+
+    from ..analysis.rollup import collect
+    from ..core.paths import outputs as workspace_outputs
+    from ..core.paths import workspace
+
+    rollup = collect(list(spec.members), spec.period, Path(outputs or workspace_outputs()),
+                     spec.inbox, base=workspace())
+    typed_own = dict(spec.figures)
+    rolled, lacking = rollup.figures(typed_own)
+    spec = replace(spec, figures={k: v for k, v in typed_own.items()
+                                  if k not in rolled and _is_data(k)} | rolled)
+    differs = [Finding("rollup-typed", False, m) for m in rollup.typed_findings(typed_own)]
+    if spec.data is not None:
+        rep = _from_dossiers(spec, False, now)
+        rollup.check_against(rep.results.by_agency)
+    else:
+        results = rollup.results()
+        rep = Report(spec, None, None, results, checks.identities(results),
+                     checks.typed_figures(spec.figures, results), now,
+                     figures=checks.figure_values(spec.figures))
+    rep.rollup, rep.lacking, rep.typed = rollup, lacking, differs + rep.typed
+    if strict:
+        problems = [f.message for f in rep.identities + rep.typed if not f.ok]
+        problems += [f"{m.member.name}: {m.label}" + (
+            f" — {'; '.join(m.problems + m.differences)}" if m.problems or m.differences else "")
+            for m in rollup.members if m.status != "received"]
+        if rep.run is not None:
+            problems += data_errors(rep.run.excluded, rep.run.excluded_rows)
+        if problems:
+            raise InputError("strict_checks", problems="\n".join(f"  - {m}" for m in problems))
+    return rep
+
+
+def _is_data(indicator: str) -> bool:
+    from ..model.registry import REGISTRY
+
+    return REGISTRY[indicator].source == "data"
+
+
+def _from_dossiers(spec: ReportSpec, strict: bool, now: datetime) -> Report:
     today = spec.report_date or now.date()  # "in the future" means after the report's date
     ds = open_spec_data(spec)
     policy = load_policy(spec.policy)

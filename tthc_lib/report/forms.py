@@ -1,4 +1,7 @@
-"""The Excel forms (biểu mẫu) of Circular 01/2020/TT-VPCP, written from `Results`.
+"""The Excel forms (biểu mẫu) of Circular 01/2020/TT-VPCP, written from `Results`, and
+their machine-readable twin cells.csv (one line per figure: form, row, column, indicator id,
+value, and the sheet and cell it is in), for keying or uploading into the national reporting
+system. Both are written from the same cells, so they always agree.
 
 One sheet per form. Form II.06 has the 13 numbered columns; the columns and rows come from
 the registry (`FORM_II06_COLUMNS`) and `narrative.ii06_rows`, the same as the HTML table.
@@ -6,6 +9,8 @@ the registry (`FORM_II06_COLUMNS`) and `narrative.ii06_rows`, the same as the HT
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -68,15 +73,31 @@ def _title_block(ws, form: str, title: str, unit: Unit, results: Results, width:
             ws[ref].alignment = align
 
 
+CELL_FIELDS = ("form", "sheet", "cell", "row", "row_name", "column", "indicator", "value")
+
+
+def _cell_line(ws, r: int, c: int, form: str, row: str, row_name: str, indicator: str,
+               value) -> dict:
+    """One line of cells.csv: where a figure is in forms.xlsx and what it is."""
+    return {"form": form, "sheet": ws.title, "cell": f"{get_column_letter(c)}{r}", "row": row,
+            "row_name": row_name, "column": f"({c})", "indicator": indicator,
+            "value": "" if value is None else value}
+
+
 def sheet_ii06(wb: Workbook, results: Results, unit: Unit, name: str = "II.06",
-               notes: dict[str, str] | None = None) -> None:
+               notes: dict[str, str] | None = None, cells: list | None = None,
+               absent: str = "") -> None:
     """Add sheet II.06: results of handling dossiers, by level and field. `notes` are the
-    status policy's header notes ("Đúng hạn (bao gồm cả hồ sơ … trả lại / xin rút)")."""
+    status policy's header notes ("Đúng hạn (bao gồm cả hồ sơ … trả lại / xin rút)");
+    each figure written is added to `cells`."""
+    from ..model.registry import FORM_II06_COLUMNS
+
     notes = notes or {}
+    cells = [] if cells is None else cells
+    form = "II.06c/VPCP/KSTT"
     renamed = {9: notes.get("resolved_on_time"), 12: notes.get("pending_in_time")}
     ws = wb.create_sheet(name)
-    _title_block(ws, "II.06c/VPCP/KSTT", "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", unit,
-                 results, 13)
+    _title_block(ws, form, "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", unit, results, 13)
     for row, c1, c2, text in II06_HEADER:
         if c2 > c1:
             ws.merge_cells(start_row=row, start_column=c1, end_row=row, end_column=c2)
@@ -91,11 +112,16 @@ def sheet_ii06(wb: Workbook, results: Results, unit: Unit, name: str = "II.06",
         ws.cell(9, col).font = ITALIC
     r = II06_FIRST_DATA_ROW
     rows = ii06_rows(results)
+    group = ""
     for row in rows:
         ws.cell(r, 1, row["stt"])
         text_cell(ws, r, 2, row["name"])
+        group = row["stt"] if row["kind"] == "level" else group
+        key = {"level": row["stt"], "total": "Tổng"}.get(row["kind"], f"{group}.{row['stt']}")
         for j, value in enumerate(row["cells"], start=3):
             ws.cell(r, j, value).number_format = "#,##0"
+            cells.append(_cell_line(ws, r, j, form, key, row["name"],
+                                    FORM_II06_COLUMNS[j - 3], value))
         bold = row["kind"] in ("level", "total")
         for col in range(1, 14):
             cell = ws.cell(r, col)
@@ -106,7 +132,8 @@ def sheet_ii06(wb: Workbook, results: Results, unit: Unit, name: str = "II.06",
         r += 1
     blank = [f"({i})" for i, v in enumerate(rows[-1]["cells"], start=3) if v is None]
     if blank:  # absent, not zero: say why the cells are empty
-        ws.cell(r + 1, 2, f"Cột {', '.join(blank)}: {ABSENT_NOTE}.").font = ITALIC
+        ws.cell(r + 1, 2, f"Cột {', '.join(blank)}: không có dữ liệu: {absent or ABSENT}."
+                ).font = ITALIC
     ws.column_dimensions["A"].width = 6
     ws.column_dimensions["B"].width = 38
     for col in range(3, 14):
@@ -133,26 +160,31 @@ FIGURE_FORMS = {  # sheet -> (form number, title)
 }
 
 
-ABSENT_NOTE = "không có dữ liệu: tệp hồ sơ không có cột tương ứng"
+ABSENT = "tệp hồ sơ không có cột tương ứng"
 
 
-def sheet_figures(wb: Workbook, sheet: str, rows: list[tuple[str, str, object]], unit: Unit,
-                  results: Results) -> None:
-    """Add a sheet listing a form's indicators: STT, indicator, value, unit of count."""
+def sheet_figures(wb: Workbook, sheet: str, rows: list[tuple], unit: Unit,
+                  results: Results, cells: list | None = None) -> None:
+    """Add a sheet listing a form's indicators: STT, indicator, value, unit of count (rows:
+    indicator id, label, unit, value and an optional note); each figure is added to
+    `cells`."""
+    cells = [] if cells is None else cells
     form, title = FIGURE_FORMS[sheet]
     ws = wb.create_sheet(sheet)
     _title_block(ws, form, title, unit, results, 8)
     ws["H5"] = None
-    notes = any(len(r) > 3 and r[3] for r in rows)
+    notes = any(len(r) > 4 and r[4] for r in rows)
     heads = ("STT", "Chỉ tiêu", "Số liệu", "Đơn vị tính") + (("Ghi chú",) if notes else ())
     for col, text in enumerate(heads, start=1):
         cell = ws.cell(7, col, text)
         cell.font, cell.alignment, cell.border, cell.fill = BOLD, CENTER, BOX, HEAD_FILL
-    for i, (label, unit_of, value, *note) in enumerate(rows, start=1):
+    for i, (ind, label, unit_of, value, *note) in enumerate(rows, start=1):
         r = 7 + i
         ws.cell(r, 1, i).alignment = Alignment(horizontal="center")
         text_cell(ws, r, 2, label)
-        cell = ws.cell(r, 3, round(value, 1) if isinstance(value, float) else value)
+        value = round(value, 1) if isinstance(value, float) else value
+        cell = ws.cell(r, 3, value)
+        cells.append(_cell_line(ws, r, 3, form, str(i), label, ind, value))
         cell.number_format = "0.0" if isinstance(value, float) else "#,##0"
         ws.cell(r, 4, unit_of)
         if notes:
@@ -167,37 +199,58 @@ def sheet_figures(wb: Workbook, sheet: str, rows: list[tuple[str, str, object]],
     ws.column_dimensions["E"].width = 40
 
 
-def write_forms(report, path: Path) -> Path:
+def write_forms(report, path: Path, cells_path: Path | None = None) -> Path:
     """Write forms.xlsx atomically: sheet II.06 (and, for a department, II.06 of its own
-    fields), then one sheet per other form the report has figures for; return its path."""
+    fields), then one sheet per other form the report has figures for; with `cells_path`,
+    also cells.csv, every figure of forms.xlsx as a line. Return the XLSX's path."""
     from ..model.registry import INDICATORS
 
     unit, results = report.spec.unit, report.results
     wb = Workbook()
     wb.remove(wb.active)
-    notes = report.run.policy.header_notes
-    sheet_ii06(wb, results, unit, notes=notes)
+    notes = report.run.policy.header_notes if report.run else {}
+    cells: list[dict] = []
+    sheet_ii06(wb, results, unit, notes=notes, cells=cells, absent=report.absent_why)
     if report.own is not None:
-        sheet_ii06(wb, report.own, unit, "II.06 (lĩnh vực của đơn vị)", notes=notes)
+        sheet_ii06(wb, report.own, unit, "II.06 (lĩnh vực của đơn vị)", notes=notes,
+                   cells=cells, absent=report.absent_why)
     by_form: dict[str, list] = {}
     for ind in INDICATORS:
         sheet = ind.form.split("/")[0]
         if sheet not in FIGURE_FORMS:
             continue
         if ind.source == "figure" and report.figures.get(ind.id) is not None:
-            by_form.setdefault(sheet, []).append((ind.label_vi, ind.unit,
+            by_form.setdefault(sheet, []).append((ind.id, ind.label_vi, ind.unit,
                                                   report.figures[ind.id]))
         elif ind.source == "data" and sheet == "II.08":
             value = results.indicators.get(ind.id)
-            note = None if value is not None else ABSENT_NOTE
-            by_form.setdefault(sheet, []).append((f"{ind.label_vi} (tính từ dữ liệu hồ sơ)",
-                                                  ind.unit, value, note))
+            note = None if value is not None else f"không có dữ liệu: {report.absent_why}"
+            by_form.setdefault(sheet, []).append((ind.id, f"{ind.label_vi} (tính từ dữ liệu hồ "
+                                                  "sơ)", ind.unit, value, note))
     for sheet in FIGURE_FORMS:
         if sheet in by_form:
-            sheet_figures(wb, sheet, by_form[sheet], unit, results)
+            sheet_figures(wb, sheet, by_form[sheet], unit, results, cells)
     stamp = report.generated_at
     wb.properties.created = wb.properties.modified = stamp.replace(microsecond=0)
     wb.properties.creator = "tthc-report"
     with atomic_output(path) as tmp:
         wb.save(tmp)
+    if cells_path is not None:
+        write_cells(cells, cells_path)
+    return Path(path)
+
+
+def write_cells(cells: list[dict], path: Path) -> Path:
+    """Write cells.csv atomically (UTF-8 with BOM, so that Excel opens it as Vietnamese
+    text): a header, then one line per figure of forms.xlsx; an absent figure is an empty
+    value, never 0; a name from the input starting with = + - @ is prefixed with ' so that no
+    spreadsheet reads it as a formula."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, CELL_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for c in cells:
+        name = c["row_name"]
+        writer.writerow(c | {"row_name": "'" + name if name[:1] in "=+-@" else name})
+    with atomic_output(path) as tmp:
+        Path(tmp).write_text(out.getvalue(), encoding="utf-8-sig")
     return Path(path)

@@ -126,7 +126,8 @@ def json_schema() -> dict:
         "title": "tthc-report params",
         "type": "object",
         "additionalProperties": False,
-        "required": ["unit", "period", "data"],
+        "required": ["unit", "period"],
+        "anyOf": [{"required": ["data"]}, {"required": ["members"]}],
         "properties": {
             "unit": {"type": "object", "additionalProperties": False,
                      "required": ["slug", "name", "short_name"],
@@ -167,6 +168,24 @@ def json_schema() -> dict:
                                        "properties": {"slug": {"type": "string"},
                                                       "until": {"type": "string",
                                                                 "format": "date"}}}},
+            "members": {"type": "array", "minItems": 1,
+                        "description": "đơn vị thành viên mà báo cáo này tổng hợp (tthc rollup)",
+                        "items": {"type": "object", "required": ["slug", "name"],
+                                  "additionalProperties": False,
+                                  "properties": {
+                                      "slug": {"type": "string", "description": "thư mục kết "
+                                               "quả của đơn vị: outputs/<slug>/<kỳ>/"},
+                                      "name": {"type": "string"},
+                                      "level": {"enum": ["tinh", "huyen", "xa"]},
+                                      "file": {"type": "string", "description": "tệp đơn vị "
+                                               "đã gửi: results.json, forms.xlsx, biểu II.06a "
+                                               "XLSX, bảng thống kê CSV của OpenCPS"},
+                                      "profile": {"type": "string",
+                                                  "examples": ["ii06", "opencps-thong-ke"]},
+                                      "agencies": {"type": "array", "items": {
+                                          "type": "string"}}}}},
+            "inbox": {"type": "string", "description": "thư mục chứa các tệp báo cáo các đơn "
+                      "vị thành viên đã gửi"},
             "index766": {"type": "object", "additionalProperties": False,
                          "description": "số đếm cho Bộ chỉ số 766 (tthc_lib/rules/index766.yaml)",
                          "properties": {k: {"anyOf": [

@@ -49,7 +49,7 @@ from ..rules.profiles import read_user_yaml
 
 TOP_KEYS = {"unit", "period", "data", "sheet", "figures", "text", "interconnected_window",
             "previous", "style", "profile", "catalog", "policy", "report_date", "number",
-            "index766", "portal", "predecessors"}
+            "index766", "portal", "predecessors", "members", "inbox"}
 UNIT_KEYS = {"slug", "name", "short_name", "signer", "signer_name", "place", "scope",
              "title_scope", "kind", "groups_label", "agencies"}
 UNIT_KINDS = ("province", "department", "commune")
@@ -95,7 +95,7 @@ class ReportSpec:
     path: Path
     unit: Unit
     period: Period
-    data: Path  # the first (or only) export
+    data: Path | None  # the first (or only) export; None: consolidated from `members` alone
     sheet: str | None = None
     figures: dict[str, float] = field(default_factory=dict)
     text: dict[str, str] = field(default_factory=dict)
@@ -114,6 +114,8 @@ class ReportSpec:
     sources: tuple = ()  # engine.sources.Source of every export when `data:` lists several
     agencies: tuple[str, ...] = ()  # a member unit's handling agencies in a shared export
     predecessors: tuple[tuple[str, date], ...] = ()  # (slug, last day it existed): a merger
+    members: tuple = ()  # analysis.rollup.Member: the units whose reports this one consolidates
+    inbox: Path | None = None  # a folder of the files members sent
 
 
 def _err(path: Path, key: str, msg: str) -> InputError:
@@ -134,28 +136,89 @@ def _resolve(path: Path, data: str) -> Path:
 
 SOURCE_KEYS = {"path", "profile", "catalog", "sheet"}
 PREDECESSOR_KEYS = {"slug", "until"}
+MEMBER_KEYS = {"slug", "name", "level", "file", "profile", "agencies"}
+MEMBER_LEVELS = ("tinh", "huyen", "xa")
+
+
+def _members(path: Path, raw, bad) -> tuple:
+    """Return the member units a consolidating unit's report sums (params `members:`)."""
+    from ..analysis.rollup import Member
+    from ..rules.profiles import vocabulary
+
+    out, seen = [], set()
+    for where, item, slug in _units(raw, "members", MEMBER_KEYS, "các đơn vị thành viên",
+                                    "{slug: so-tu-phap, name: Sở Tư pháp}", bad):
+        name = item.get("name")
+        if slug in seen:
+            bad(f"{where}.slug", f"'{slug}' đã có ở một mục trước: mỗi đơn vị một mục.")
+            continue
+        seen.add(slug)
+        if not isinstance(name, str) or not name.strip():
+            bad(f"{where}.name", "bắt buộc: tên đơn vị như trên báo cáo của đơn vị.")
+            continue
+        name = nfc(no_controls(name)).strip()
+        level = item.get("level") or vocabulary().level_of_agency(name)
+        if level not in MEMBER_LEVELS:
+            bad(f"{where}.level", f"cần là một trong {', '.join(MEMBER_LEVELS)} (dòng của đơn "
+                "vị trong biểu II.06); không suy ra được từ tên "
+                f"{_show(name)}." if not item.get("level") else
+                f"cần là một trong {', '.join(MEMBER_LEVELS)}, gặp {_show(item['level'])}.")
+            continue
+        file = None
+        if item.get("file") is not None:
+            if not isinstance(item["file"], str):
+                bad(f"{where}.file", "cần là đường dẫn tệp báo cáo đơn vị đã gửi (chuỗi).")
+                continue
+            file = _resolve(path, item["file"])
+            if why := _file_problem(file, item["file"], "tệp báo cáo của đơn vị"):
+                bad(f"{where}.file", why)
+                continue
+        profile = item.get("profile")
+        if profile is not None and not isinstance(profile, str):
+            bad(f"{where}.profile", "cần là tên hồ sơ biểu mẫu (ii06, opencps-thong-ke) hoặc "
+                "đường dẫn tệp YAML.")
+            continue
+        if isinstance(profile, str) and profile.endswith((".yaml", ".yml")):
+            profile = str(_resolve(path, profile))
+        agencies = item.get("agencies") or []
+        if not isinstance(agencies, list) or not all(isinstance(a, str) and a.strip()
+                                                     for a in agencies):
+            bad(f"{where}.agencies", "cần là danh sách tên cơ quan giải quyết (chuỗi).")
+            continue
+        out.append(Member(slug, name, level, file, profile,
+                          tuple(nfc(no_controls(a)).strip() for a in agencies)))
+    return tuple(out)
+
+
+def _units(raw, key: str, known: set[str], what: str, example: str, bad):
+    """Yield (where, item, slug) for each mapping of a params list of units (`members:`,
+    `predecessors:`) that has a valid slug; every other problem is named."""
+    if raw is None:
+        return
+    if not isinstance(raw, list) or not raw:
+        bad(key, f"cần là danh sách {what}, ví dụ [{example}].")
+        return
+    for i, item in enumerate(raw, start=1):
+        where = f"{key}[{i}]"
+        if not isinstance(item, dict):
+            bad(where, f"cần dạng {example}.")
+            continue
+        for k, problem in unknown_keys(item, known, where):
+            bad(k, problem)
+        slug = item.get("slug")
+        if not isinstance(slug, str) or not SLUG.fullmatch(slug):
+            bad(f"{where}.slug", "cần là tên thư mục kết quả của đơn vị (ví dụ bac-kan).")
+            continue
+        yield where, item, slug
 
 
 def _predecessors(raw, bad) -> tuple[tuple[str, date], ...]:
     """Return the units a merged unit replaced: (slug, the last day each existed)."""
-    if raw is None:
-        return ()
-    if not isinstance(raw, list) or not raw:
-        bad("predecessors", "cần là danh sách các đơn vị trước sáp nhập, ví dụ "
-            "[{slug: bac-kan, until: 2025-06-30}].")
-        return ()
     out = []
-    for i, item in enumerate(raw, start=1):
-        where = f"predecessors[{i}]"
-        if not isinstance(item, dict):
-            bad(where, "cần dạng {slug: bac-kan, until: 2025-06-30}.")
-            continue
-        for key, problem in unknown_keys(item, PREDECESSOR_KEYS, where):
-            bad(key, problem)
-        slug, until = item.get("slug"), item.get("until")
-        if not isinstance(slug, str) or not SLUG.fullmatch(slug):
-            bad(f"{where}.slug", "cần là tên thư mục kết quả của đơn vị đó (ví dụ bac-kan).")
-            continue
+    for where, item, slug in _units(raw, "predecessors", PREDECESSOR_KEYS,
+                                     "các đơn vị trước sáp nhập",
+                                     "{slug: bac-kan, until: 2025-06-30}", bad):
+        until = item.get("until")
         if not isinstance(until, date):
             try:
                 until = date.fromisoformat(str(until))
@@ -319,8 +382,9 @@ def load_spec(path: str | Path) -> ReportSpec:
                 f"không được hỗ trợ; các khóa hợp lệ: {sorted(TOP_KEYS)}."
                 + did_you_mean(key, TOP_KEYS))
     for key in ("unit", "period", "data"):
-        if key not in raw:
-            bad(key, "bắt buộc nhưng chưa có.")
+        if key not in raw and not (key == "data" and raw.get("members")):
+            bad(key, "bắt buộc nhưng chưa có (báo cáo tổng hợp từ các đơn vị thành viên: "
+                "members:)." if key == "data" else "bắt buộc nhưng chưa có.")
     unit = raw.get("unit") if isinstance(raw.get("unit"), dict) else {}
     if "unit" in raw and not isinstance(raw["unit"], dict):
         bad("unit", "cần là một bảng (slug, name, short_name).")
@@ -455,11 +519,25 @@ def load_spec(path: str | Path) -> ReportSpec:
     if isinstance(number, bool) or not isinstance(number, str | int):
         bad("number", "cần là số hiệu văn bản, ví dụ \"125/BC-UBND\".")
         number = ""
+    predecessors = _predecessors(raw.get("predecessors"), bad)
+    members = _members(path, raw.get("members"), bad)
+    inbox = None
+    if raw.get("inbox") is not None:
+        if not isinstance(raw["inbox"], str):
+            bad("inbox", "cần là đường dẫn thư mục chứa các tệp báo cáo đơn vị đã gửi (chuỗi).")
+        else:
+            inbox = _resolve(path, raw["inbox"])
+            if not inbox.is_dir():
+                bad("inbox", f"'{raw['inbox']}' không phải một thư mục (tìm cạnh tệp tham số "
+                    f"và trong thư mục làm việc {workspace()}).")
+        if not raw.get("members"):
+            bad("inbox", "chỉ dùng cùng members: (các đơn vị thành viên).")
+    if portal is not None and data is None:
+        bad("portal", "cần data: (tệp hồ sơ của đơn vị) để đối chiếu với Cổng DVCQG.")
     if problems:
         head = f"Tệp tham số '{path}' có {len(problems)} lỗi:\n" if len(problems) > 1 else ""
         raise InputError(head + "\n".join(problems), code="params")
     agencies = tuple(nfc(no_controls(a)).strip() for a in unit.get("agencies") or ())
-    predecessors = _predecessors(raw.get("predecessors"), bad)
     return ReportSpec(path=path, unit=Unit(**{k: no_controls(v).strip()
                                               for k, v in unit.items() if k != "agencies"}),
                       period=period, data=data, sheet=sheet, figures=typed,
@@ -469,7 +547,8 @@ def load_spec(path: str | Path) -> ReportSpec:
                       raw=raw, report_date=report_date,
                       number=no_controls(str(number or "")).strip(),
                       annex=bool(style.get("annex", True)), index766=counts, portal=portal,
-                      sources=sources, agencies=agencies, predecessors=predecessors, **rules)
+                      sources=sources, agencies=agencies, predecessors=predecessors,
+                      members=members, inbox=inbox, **rules)
 
 
 MAX_PARAMS_BYTES = 1 << 20

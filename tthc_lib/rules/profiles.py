@@ -177,14 +177,20 @@ def _read_yaml(path: Path) -> dict:
     return read_yaml_text(path.read_text(encoding="utf-8"))
 
 
+def shipped(folder: str, parse) -> dict:
+    """Return the rules files shipped in `rules/<folder>/`, each parsed by `parse(raw,
+    file name)` (an object with a `name`), by name."""
+    out = {}
+    for path in sorted((RULES / folder).glob("*.yaml")):
+        p = parse(_read_yaml(path), path.name)
+        out[p.name] = p
+    return out
+
+
 @cache
 def builtin_profiles() -> dict[str, Profile]:
     """Return the profiles shipped in the package, by name."""
-    out = {}
-    for path in sorted((RULES / "profiles").glob("*.yaml")):
-        p = _parse_profile(_read_yaml(path), path.name)
-        out[p.name] = p
-    return out
+    return shipped("profiles", _parse_profile)
 
 
 def load_profile(name_or_path: str) -> Profile:

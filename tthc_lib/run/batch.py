@@ -251,18 +251,26 @@ def run_batch(files: list[Path], outputs: Path, workers: int | None = None, pdf:
 
 def _waves(files: list[Path], folders: dict[str, Path]) -> list[list[Path]]:
     """Group the params files by the start of their period, earliest first, so that a
-    report's trend section finds the unit's earlier reports already published (files whose
-    period cannot be read go first: they fail fast)."""
+    report's trend section finds the unit's earlier reports already published; within a
+    period, units that consolidate members (`members:`) come after the others, so that
+    they find their members' reports (files whose period cannot be read go first: they
+    fail fast)."""
     from ..core.periods import parse_period
 
-    def start(f: Path):
+    def key(f: Path) -> tuple[int, bool]:
         folder = folders.get(str(f))
-        return parse_period(folder.name).start.toordinal() if folder else 0
+        if not folder:
+            return 0, False
+        try:
+            members = bool(read_params(f).get("members"))
+        except InputError:
+            members = False
+        return parse_period(folder.name).start.toordinal(), members
 
-    by_start: dict[int, list[Path]] = {}
+    by_key: dict[tuple[int, bool], list[Path]] = {}
     for f in files:
-        by_start.setdefault(start(f), []).append(f)
-    return [by_start[k] for k in sorted(by_start)]
+        by_key.setdefault(key(f), []).append(f)
+    return [by_key[k] for k in sorted(by_key)]
 
 
 def _progress(o: Outcome, outcomes: dict[str, Outcome], total: int, start: float,

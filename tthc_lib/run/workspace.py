@@ -25,7 +25,41 @@ def sample_keys() -> list[str]:
     from ..samples import shapes as sample_shapes
 
     return [*sample.PROFILES, sample.MESSY_KEY, *sample_shapes.SHAPES, *portal_samples(),
-            merged.KEY]
+            merged.KEY, SENT_KEY]
+
+
+# What the merged province's members sent for 2026-Q3 (the folder its params call `inbox:`):
+# a commune's form II.06a as its provincial system prints it, computed from its dossiers in
+# the shared export, whose total row was then edited by hand: (3) is 8 more than (4)+(5)+(6).
+SENT_KEY = "thai-nguyen-moi-2026-Q3-nop"
+SENT_UNIT, SENT_AGENCY = "UBND xã Đồng Tâm", "UBND Xã Đồng Tâm (Huyện Đại Từ)"
+SENT_PLANTED = 8
+
+
+def write_sent(folder: Path) -> Path:
+    """Write the sample inbox of the merged province's members (computing the commune's
+    II.06a from the merged exports in `folder`, written first when absent); return it."""
+    from ..core.periods import parse_period
+    from ..engine import run
+    from ..engine.sources import Source, open_unit
+    from ..rules.policy import load_policy
+    from ..samples import merged
+    from ..samples.forms import write_ii06a
+
+    if not all((folder / f).exists() for f in (merged.LEGACY, merged.PLATFORM)):
+        merged.write_merged(folder)
+    period = parse_period("2026-Q3")
+    ds = open_unit([Source(folder / merged.LEGACY), Source(folder / merged.PLATFORM)],
+                   agencies=(SENT_AGENCY,))
+    try:
+        results = run(ds, load_policy("tt01"), period).results
+    finally:
+        ds.close()
+    total = dict(results.indicators)
+    total["received_total"] += SENT_PLANTED
+    return write_ii06a(folder / SENT_KEY / "xa-dong-tam-II06a.xlsx", SENT_UNIT,
+                       "UBND tỉnh Thái Nguyên", period, sorted(results.by_field.items()),
+                       total).parent
 
 
 def portal_samples() -> dict:
@@ -59,6 +93,8 @@ def write_samples(folder: Path, keys: list[str] | None = None,
             path = sample_shapes.write_shape(sample_shapes.SHAPES[key], folder)
         elif key == merged.KEY:
             *_, path = merged.write_merged(folder)
+        elif key == SENT_KEY:
+            path = write_sent(folder)
         else:
             path = sample.write(sample.PROFILES[key], folder / f"{key}.csv")
         say(f"{path} ({time.perf_counter() - t:.1f} s)")
@@ -139,6 +175,9 @@ def clean_samples(folder: Path, say: Callable[[str], None] = print) -> list[Path
     for path in sorted(samples.glob("*")) if samples.is_dir() else []:
         if path.name in names and path.is_file():
             path.unlink()
+            removed.append(path)
+        elif path.name == SENT_KEY and path.is_dir():
+            shutil.rmtree(path)
             removed.append(path)
     for src in sorted(resource("sample_params").glob("*/*.yaml")):
         raw = yaml.safe_load(src.read_text(encoding="utf-8"))

@@ -52,7 +52,8 @@ def ranked_late(breakdown: dict[str, Values], top: int = 2, prefix: str = "") ->
         tuple[int, list[dict]]:
     """Return the late + overdue total and the `top` keys with the most of them, with
     their share of that total."""
-    counts = {k: v["resolved_late"] + v["pending_overdue"] for k, v in breakdown.items()}
+    counts = {k: (v["resolved_late"] or 0) + (v["pending_overdue"] or 0)  # None: not given
+              for k, v in breakdown.items()}
     total = sum(counts.values())
     if not total:
         return 0, []
