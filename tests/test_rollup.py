@@ -208,7 +208,9 @@ def test_all_in_order_exits_zero(province, capsys):
     assert "3 đã nhận" in capsys.readouterr().out
 
 
-def test_opencps_statistics_rows_by_agency(tmp_path):
+def test_opencps_statistics_rows_by_agency_and_month(tmp_path):
+    """OpenCPS counts calendar months: the quarter's three months are rolled up over time
+    (activity summed, carried over the first month's, pending the last month's)."""
     path = tmp_path / "thong-ke.csv"
     head = ["month", "year", "govAgencyCode", "govAgencyName", "domainCode", "domainName",
             "receivedCount", "onlineCount", "onegateCount", "remainingCount", "releaseCount",
@@ -218,6 +220,8 @@ def test_opencps_statistics_rows_by_agency(tmp_path):
              0, 3],
             [8, 2023, "XA", "UBND xã A", "CT", "Chứng thực", 5, 5, 0, 0, 5, 5, 0, 0, 0, 0, 0,
              0, 0, 0],
+            [9, 2023, "XA", "UBND xã A", "HT", "Hộ tịch", 3, 1, 2, 3, 4, 4, 0, 0, 2, 2, 0, 0,
+             0, 0],
             [7, 2023, "XB", "UBND xã B", "HT", "Hộ tịch", 4, 4, 0, 0, 4, 4, 0, 0, 0, 0, 0, 0,
              0, 0],
             [1, 2023, "XA", "UBND xã A", "HT", "Hộ tịch", 99, 99, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -228,10 +232,16 @@ def test_opencps_statistics_rows_by_agency(tmp_path):
     m = ru.members[0]
     assert m.status == "received", m.problems
     v = m.used.values
-    assert (v["received_new"], v["received_new_online"], v["carried_over"]) == (15, 11, 2)
-    assert v["received_total"] == 17 and v["pending_total"] == 3  # waiting included
-    assert v["resolved_total"] == 14 and set(m.used.by_field) == {"Hộ tịch", "Chứng thực"}
+    assert (v["received_new"], v["received_new_online"], v["resolved_total"]) == (18, 12, 18)
+    assert v["carried_over"] == 2 and v["pending_total"] == 2  # the first / the last month
+    assert v["received_total"] == 20  # new + carried over
+    assert m.used.by_field["Hộ tịch"]["received_new"] == 13
+    assert m.used.by_field["Chứng thực"]["received_new"] == 5
     assert any("1 dòng thuộc tháng ngoài kỳ" in p for p in m.problems)
+    path.write_text(path.read_text(encoding="utf-8").replace("\n9,2023", "\n8,2023"),
+                    encoding="utf-8")
+    m = collect([Member("xa-a", "UBND xã A", "xa", path)], Q3, tmp_path / "o").members[0]
+    assert m.status == "inconsistent" and "không có tháng 09/2023" in m.problems[0]
 
 
 def test_identities_are_named_by_the_forms_column_numbers():
@@ -316,3 +326,91 @@ def test_a_members_year_is_built_from_its_four_quarterly_reports(tmp_path):
     assert (v["received_new"], v["carried_over"], v["pending_total"]) == (42, 2, 0)
     assert v["received_total"] == 44 and m.used.by_field["Hộ tịch"]["received_new"] == 42
     assert m.used.figures["fb_new"] == 10 and m.used.figures["fb_pending"] == 0
+
+
+def test_a_signature_under_the_table_and_an_unreadable_inbox_file(province, capsys):
+    """Notes and signatures below the total row are not figures; a file in the inbox whose
+    figures cannot be read still belongs to the unit its banner names, which learns why."""
+    from openpyxl import load_workbook as open_xlsx
+
+    ws, params, *_ = province
+    sent = ws / "nop" / "xa-d.xlsx"
+    wb = open_xlsx(sent)
+    sheet = wb.active
+    last = sheet.max_row
+    sheet.cell(last + 2, 10, "Người lập biểu")
+    sheet.cell(last + 2, 12, "CHỦ TỊCH")
+    wb.save(sent)
+    ru = collect([Member("xa-d", "UBND xã D", "xa", sent)], Q3, ws / "outputs")
+    assert ru.members[0].status == "inconsistent"  # read: the planted +8, nothing else
+    inbox = ws / "hop-thu"
+    inbox.mkdir()
+    sheet.cell(11, 5, "12 hồ sơ")
+    wb.save(inbox / "xa-d.xlsx")
+    write_ii06a(inbox / "xa-dd.xlsx", "UBND xã Dđ", "UBND tỉnh T", Q3, [],
+                complete({k: 0 for k in FORM_II06_COLUMNS}))
+    ru = collect([Member("xa-d", "UBND xã D", "xa")], Q3, ws / "outputs", inbox, base=ws)
+    m = ru.members[0]
+    assert m.status == "unreadable" and "ô E11" in m.problems[0]
+    (why,) = ru.to_json()["unknown_why"].values()
+    assert "UBND xã Dđ" in why and "Có phải là 'UBND xã D'?" in why
+
+
+def _form(path: Path, numbers: list, rows: list[tuple], period: str = "Quý III/2023 (Từ ngày "
+          "15/06/2023 đến ngày 14/09/2023)") -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Đơn vị báo cáo: UBND xã D"])
+    ws.append([f"Kỳ báo cáo: {period}"])
+    ws.append(numbers)
+    for row in rows:
+        ws.append(list(row))
+    wb.save(path)
+    return path
+
+
+def test_forms_the_reader_must_not_misread(tmp_path):
+    """Subtotal rows "Cộng" are not added again; a total row named "TỔNG CỘNG:" is the
+    total; a row of letters and numbers that is not (1) … (13) is not the number row; a
+    period the banner names that is not the report's is a mismatch; one file given for two
+    members counts once."""
+    ok = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
+    line = (10, 4, 5, 1, 8, 4, 3, 1, 2, 2, 0)
+    rows = [("I", "Cấp xã", *line), (1, "Hộ tịch", *line), ("", "Cộng", *line),
+            ("", "TỔNG CỘNG:", *line), ("", "Người lập biểu", "", "", "", "", "", "", "",
+                                         "", "Chủ tịch")]
+    p = _form(tmp_path / "a.xlsx", ok, rows)
+    m = collect([Member("xa-d", "UBND xã D", "xa", p)], Q3, tmp_path).members[0]
+    assert m.status == "received", m.problems
+    assert m.used.values["received_total"] == 10
+    shifted = _form(tmp_path / "b.xlsx", ["A", "B", *range(1, 12)],
+                    [("", "Tổng cộng", "", *line)])
+    m = collect([Member("xa-d", "UBND xã D", "xa", shifted)], Q3, tmp_path).members[0]
+    assert m.status == "unreadable" and "(1) (2) … (13)" in m.problems[0]
+    monthly = _form(tmp_path / "c.xlsx", ok, rows, period="Tháng 7/2023")
+    m = collect([Member("xa-d", "UBND xã D", "xa", monthly)], Q3, tmp_path).members[0]
+    assert m.status == "period_mismatch" and "Tháng 7/2023" in m.problems[0]
+    ru = collect([Member("xa-d", "UBND xã D", "xa", p), Member("xa-e", "UBND xã E", "xa", p)],
+                 Q3, tmp_path)
+    assert [m.status for m in ru.members] == ["received", "duplicate"]
+    assert ru.results().indicators["received_total"] == 10 and not ru.ok
+
+
+def test_batch_runs_members_first_then_their_consolidating_units(tmp_path):
+    from tthc_lib.run.batch import _waves
+
+    def params(slug: str, period: str, members: list[str] = ()) -> Path:
+        path = tmp_path / slug / f"{period}.yaml"
+        path.parent.mkdir(exist_ok=True)
+        listed = "".join(f"\n  - {{slug: {m}, name: {m}}}" for m in members)
+        path.write_text(f"unit: {{slug: {slug}}}\nperiod: {period}\n"
+                        + (f"members:{listed}\n" if members else ""), encoding="utf-8")
+        return path
+
+    files = [params("tinh", "2023", ["huyen"]), params("huyen", "2023", ["xa"]),
+             params("xa", "2023-Q4"), params("xa", "2023-Q1")]
+    folders = {str(f): tmp_path / "out" / f.parent.name / f.stem for f in files}
+    order = [f.parent.name + "/" + f.stem for wave in _waves(files, folders) for f in wave]
+    assert order == ["xa/2023-Q1", "xa/2023-Q4", "huyen/2023", "tinh/2023"]

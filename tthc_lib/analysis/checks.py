@@ -56,7 +56,9 @@ def identities(results: Results) -> list[Finding]:
                and sum(v[c.id] for v in breakdown.values()) != results.indicators[c.id]]
         total = sum(v["received_total"] for v in breakdown.values())
         msg = (f"Cộng {name}: {fmt.number(total)} hồ sơ tiếp nhận, bằng tổng toàn đơn vị"
-               if not bad else f"Cộng {name} không bằng tổng ở các chỉ tiêu: {', '.join(bad)}")
+               if not bad else f"Cộng {name} không bằng tổng ở các chỉ tiêu: "
+               + "; ".join(REGISTRY[b].label_vi[0].lower() + REGISTRY[b].label_vi[1:]
+                           for b in bad))
         out.append(Finding(f"sum:{name}", not bad, msg))
     return out
 

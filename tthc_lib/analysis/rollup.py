@@ -9,12 +9,13 @@ rows; the period), and summed by each indicator's declared roll-up rule
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core import fmt
-from ..core.errors import InputError, messages
-from ..core.periods import Period, parse_period
+from ..core.errors import InputError, did_you_mean, messages
+from ..core.periods import Period, PeriodError, parse_period
 from ..core.schema import LEVELS, UNKNOWN_FIELD, fold
 from ..io.forms import FormRow, MemberFile, read_member_file
 from ..model.published import ShapeError, read_published
@@ -65,6 +66,7 @@ class Submission:
     given: tuple[str, ...]  # the II.06 indicators the file itself gives
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    period_text: str | None = None  # the period as the file writes it
 
 
 @dataclass
@@ -183,59 +185,108 @@ def _from_form(form: MemberFile) -> Submission:
     problems = identity_problems(given, "")
     problems += _rows_problems(form)
     return Submission(form.path, "form", form.period, form.unit, complete(given),
-                      _by_field(details), dict(form.figures), tuple(given), problems, notes)
+                      _by_field(details), dict(form.figures), tuple(given), problems, notes,
+                      form.period_text)
 
 
 def _from_rows(form: MemberFile, rows: list[FormRow], period: Period) -> Submission:
-    """A statistics table's rows of one member: an agency's total row (no field) when there
-    is one, else the sum of its rows by field; months outside the period are not counted."""
-    inside = [r for r in rows if r.month is None or _month_in(r.month, period)]
-    notes = []
+    """A statistics table's rows of one member (calendar months, as such tables count): per
+    month, each agency's total row (no field) or else the sum of its rows by field, summed
+    over the member's agencies; the months of the period's calendar window rolled up over
+    time (activity summed, pending the last month's, carried over the first month's)."""
+    window = period.calendar()
+    wanted = _months(window)
+    inside = [r for r in rows if r.month is None or r.month in wanted]
+    notes = [messages()["rollup_calendar"].format(start=fmt.day(window.start),
+                                                  end=fmt.day(window.end))]
     if len(inside) < len(rows):
         notes.append(messages()["rollup_months_left"].format(n=len(rows) - len(inside)))
-    totals = [r for r in inside if r.kind == "group"]
-    details = [r for r in inside if r.kind == "detail"]
-    parts = [complete(r.values) for r in (totals or details)]
-    values = summed(parts) if parts else complete({})
+    by_month: dict = {}
+    for r in inside:
+        by_month.setdefault(r.month, {}).setdefault(r.unit, []).append(r)
+    problems, months, fields = [], [], {}
+    zero = complete({c.id: 0 for c in COUNTS})
+    for month in sorted(by_month, key=lambda m: m or (0, 0)):
+        agencies = []
+        for unit_rows in by_month[month].values():
+            totals = [r for r in unit_rows if r.kind == "group"]
+            for r in totals or unit_rows:
+                problems += identity_problems(r.values, f"dòng {r.row}: ")
+            agencies.append(summed([complete(r.values) for r in totals or unit_rows]))
+        months.append(summed(agencies))
+        for r in (r for unit_rows in by_month[month].values() for r in unit_rows
+                  if r.kind == "detail"):
+            fields.setdefault(r.name, {}).setdefault(month, []).append(complete(r.values))
+    order = sorted(by_month, key=lambda m: m or (0, 0))
+    values = over_time(months) if months else complete({})
+    by_field = {name: over_time([summed(got[m]) if m in got else zero for m in order])
+                for name, got in fields.items()}
+    values = {k: v for k, v in values.items() if REGISTRY[k].source == "data"}
     given = tuple(k for k in FORM_II06_COLUMNS if values.get(k) is not None)
-    problems = []
-    for r in totals or details:
-        problems += identity_problems(r.values, f"dòng {r.row}: ")
-    months = sorted({r.month for r in rows if r.month})
-    found = None
-    if months and not inside:
-        y1, m1 = months[0]
-        y2, m2 = months[-1]
-        found = parse_period(f"{y1}-{m1:02d}-01..{y2}-{m2:02d}-28")
-    sub = Submission(form.path, "rows", found if found else period, rows[0].unit if rows else
-                     None, values, _by_field(details), {}, given, problems, notes)
-    return sub
+    found: Period | None = period
+    present = {r.month for r in rows if r.month}
+    if present and not present & wanted:  # every row of another period: the months it covers
+        (y1, m1), (y2, m2) = min(present), max(present)
+        last = calendar.monthrange(y2, m2)[1]
+        found = parse_period(f"{y1}-{m1:02d}-01..{y2}-{m2:02d}-{last:02d}")
+    elif present and wanted - _file_months(form):
+        missing = ", ".join(f"{m:02d}/{y}" for y, m in sorted(wanted - _file_months(form)))
+        problems.append(messages()["rollup_months_missing"].format(months=missing))
+    return Submission(form.path, "rows", found, rows[0].unit if rows else None, values,
+                      by_field, {}, given, problems, notes)
 
 
-def _month_in(ym: tuple[int, int], period: Period) -> bool:
-    first, last = (period.start.year, period.start.month), (period.end.year, period.end.month)
-    return first <= ym <= last
+def _months(period: Period) -> set[tuple[int, int]]:
+    """The (year, month) pairs a calendar window covers."""
+    out, y, m = set(), period.start.year, period.start.month
+    while (y, m) <= (period.end.year, period.end.month):
+        out.add((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _file_months(form: MemberFile) -> set[tuple[int, int]]:
+    """The months a statistics table has rows for (any agency)."""
+    return {r.month for r in form.rows if r.month}
 
 
 def _from_results(path: Path) -> Submission:
     pub = read_published(path)
     values = complete(pub.indicators)
-    figures = {k: v for k, v in (pub.raw.get("figures") or {}).items()
+    raw_figures = pub.raw.get("figures")
+    figures = {k: v for k, v in (raw_figures if isinstance(raw_figures, dict) else {}).items()
                if k in REGISTRY and REGISTRY[k].source == "figure"
                and REGISTRY[k].kind == "count" and isinstance(v, int | float)}
     given = tuple(k for k in FORM_II06_COLUMNS if values.get(k) is not None)
     period = parse_period(f"{pub.period['start']}..{pub.period['end']}")
+    try:  # its own code ("2023-Q2") when that names the same days: the message reads better
+        named = parse_period(pub.period["code"])
+        period = named if (named.start, named.end) == (period.start, period.end) else period
+    except PeriodError:
+        pass
     return Submission(path, "results", period, pub.unit.get("name"), values,
                       dict(pub.breakdowns["by_field"]), figures, given,
                       identity_problems(values))
 
 
 def _read(path: Path, member: Member, period: Period) -> Submission:
-    """Return the member's submission in `path` (InputError/ShapeError when unreadable)."""
+    """Return the member's submission in `path`, or raise InputError saying why it cannot
+    be read (whatever went wrong in a file a member sent: one file never stops the roll-up
+    of the others, and never shows a traceback)."""
+    try:
+        return _parse(path, member, period)
+    except (InputError, ShapeError):
+        raise
+    except Exception as exc:  # a damaged or hostile file: csv, zip, XML, dates, …
+        raise InputError("member_file_unreadable", name=path.name,
+                         why=type(exc).__name__) from None
+
+
+def _parse(path: Path, member: Member, period: Period) -> Submission:
     if path.suffix.lower() == ".json":
         return _from_results(path)
     form = read_member_file(path, member.profile)
-    if form.rows and form.rows[0].unit:  # a statistics table: this member's rows
+    if form.shape == "rows":  # a statistics table: this member's rows
         rows = [r for r in form.rows if fold(r.unit) in member.names()]
         if not rows and len({r.unit for r in form.rows}) == 1:
             rows = form.rows
@@ -245,8 +296,12 @@ def _read(path: Path, member: Member, period: Period) -> Submission:
     return _from_form(form)
 
 
-def _same_period(a: Period | None, b: Period) -> bool:
-    return a is None or (a.start, a.end) == (b.start, b.end)
+def _same_period(s: Submission, b: Period) -> bool:
+    """Whether a submission is of period `b` (one that names no period is taken as `b`, and
+    said; one whose named period cannot be read is not)."""
+    if s.period is None:
+        return not s.period_text
+    return (s.period.start, s.period.end) == (b.start, b.end)
 
 
 @dataclass
@@ -255,7 +310,7 @@ class Rollup:
 
     period: Period
     members: list[MemberStatus]
-    unknown_files: list[Path] = field(default_factory=list)
+    unknown_files: list[tuple[Path, str]] = field(default_factory=list)  # (file, why)
     base: Path = field(default_factory=Path.cwd)
 
     @property
@@ -347,7 +402,8 @@ class Rollup:
         return {"period": self.period.code, "ok": self.ok,
                 "members": [m.to_json(self.base) for m in self.members],
                 "missing": [m.member.name for m in self.missing],
-                "unknown_files": [_shown(f, self.base) for f in self.unknown_files],
+                "unknown_files": [_shown(f, self.base) for f, _ in self.unknown_files],
+                "unknown_why": {_shown(f, self.base): why for f, why in self.unknown_files},
                 "ii06": {k: self.results().indicators.get(k) for k in FORM_II06_COLUMNS}}
 
 
@@ -362,19 +418,36 @@ def _inbox_files(inbox: Path | None) -> list[Path]:
                   and not p.name.startswith((".", "~$")))
 
 
-def _claims(path: Path, members: list[Member]) -> list[Member]:
-    """The members a file in the inbox is from: results.json by slug or name, a form by its
-    "Đơn vị báo cáo", a statistics table by the agencies of its rows."""
+def _claims(path: Path, members: list[Member]) -> tuple[list[Member], str]:
+    """The members a file in the inbox is from — results.json by slug or name, a form by its
+    "Đơn vị báo cáo" (read from the banner even when its figures cannot be read: the member
+    then learns why), a statistics table by the agencies of its rows — and, when none, why."""
+    from ..io.forms import banner_unit
+
     try:
         if path.suffix.lower() == ".json":
             pub = read_published(path)
-            names = {fold(pub.unit.get("slug", "")), fold(pub.unit.get("name", ""))}
+            names = {pub.unit.get("slug", ""), pub.unit.get("name", "")}
         else:
             form = read_member_file(path)
-            names = {fold(r.unit) for r in form.rows if r.unit} or {fold(form.unit or "")}
-    except (InputError, ShapeError):
-        return []
-    return [m for m in members if m.names() & names]
+            names = {r.unit for r in form.rows if r.unit} or {form.unit or ""}
+    except Exception as exc:  # a damaged file: told to no one, or to the unit it names
+        if not isinstance(exc, InputError | ShapeError):
+            exc = InputError("member_file_unreadable", name=path.name,
+                             why=type(exc).__name__)
+        try:
+            unit = banner_unit(path) if path.suffix.lower() in (".xlsx", ".xlsm") else None
+        except Exception:  # noqa: BLE001 — not even its banner reads: the file is named
+            unit = None
+        if not unit:
+            return [], messages()["rollup_inbox_unreadable"].format(why=exc)
+        names = {unit}
+    owners = [m for m in members if m.names() & {fold(n) for n in names}]
+    if owners:
+        return owners, ""
+    named = "; ".join(sorted(n for n in names if n)) or "–"
+    hint = did_you_mean(sorted(names)[0], [m.name for m in members]) if names else ""
+    return [], messages()["rollup_inbox_unknown"].format(names=named) + hint
 
 
 def collect(members: list[Member], period: Period, outputs: Path, inbox: Path | None = None,
@@ -384,15 +457,16 @@ def collect(members: list[Member], period: Period, outputs: Path, inbox: Path | 
     checked; `base` is the folder file names are shown from."""
     from ..core.paths import report_dir
 
-    inbox_files = _inbox_files(inbox)
+    declared = {m.file.resolve(): m for m in members if m.file}
+    inbox_files = [f for f in _inbox_files(inbox) if f.resolve() not in declared]
     claimed: dict[str, list[Path]] = {m.slug: [] for m in members}
     unknown = []
     for f in inbox_files:
-        owners = _claims(f, members)
+        owners, why = _claims(f, members)
         for m in owners:
             claimed[m.slug].append(f)
         if not owners:
-            unknown.append(f)
+            unknown.append((f, why))
     out = []
     for m in members:
         default = report_dir(outputs, m.slug, period.code) / "results.json"
@@ -402,7 +476,26 @@ def collect(members: list[Member], period: Period, outputs: Path, inbox: Path | 
         out.append(MemberStatus(m, "inconsistent" if built.problems else "received", built,
                                 [built.path], built.problems + built.notes)
                    if built else _status(m, paths, period))
+    _one_file_one_member(out)
     return Rollup(period, out, unknown, base or Path.cwd())
+
+
+def _one_file_one_member(statuses: list[MemberStatus]) -> None:
+    """A report file (not a statistics table, which holds several agencies) used for two
+    members is counted for the first only; every member using it is told."""
+    users: dict[Path, list[MemberStatus]] = {}
+    for st in statuses:
+        if st.used is not None and st.used.kind != "rows":
+            users.setdefault(st.used.path.resolve(), []).append(st)
+    for path, sts in users.items():
+        if len(sts) < 2:
+            continue
+        names = ", ".join(st.member.name for st in sts)
+        for st in sts:
+            st.problems.insert(0, messages()["rollup_file_shared"].format(name=path.name,
+                                                                           members=names))
+        for st in sts[1:]:
+            st.status, st.used = "duplicate", None
 
 
 def _from_parts(outputs: Path, member: Member, period: Period) -> Submission | None:
@@ -417,7 +510,7 @@ def _from_parts(outputs: Path, member: Member, period: Period) -> Submission | N
         if not all(f.is_file() for f in files):
             continue
         try:
-            subs = [_from_results(f) for f in files]
+            subs = [_read(f, member, p) for f, p in zip(files, parts, strict=True)]
         except (InputError, ShapeError):
             continue
         values = over_time([s.values | s.figures for s in subs])
@@ -444,11 +537,12 @@ def _status(m: Member, paths: list[Path], period: Period) -> MemberStatus:
             read.append(_read(p, m, period))
         except (InputError, ShapeError) as exc:
             problems.append(f"{p.name}: {exc}")
-    right = [s for s in read if _same_period(s.period, period)]
+    right = [s for s in read if _same_period(s, period)]
     wrong = [s for s in read if s not in right]
     for s in wrong:
         problems.append(messages()["rollup_other_period"].format(
-            name=s.path.name, found=s.period.label_vi, want=period.label_vi))
+            name=s.path.name, found=s.period.label_vi if s.period else s.period_text,
+            want=period.label_vi))
     if not right:
         return MemberStatus(m, "period_mismatch" if wrong else "unreadable", None, paths,
                             problems)
@@ -456,8 +550,9 @@ def _status(m: Member, paths: list[Path], period: Period) -> MemberStatus:
     no_period = used.period is None
     used.period = period
     problems += used.problems
-    status = "duplicate" if len(right) > 1 else ("inconsistent" if used.problems else
-                                                 "received")
+    # figures that do not add up matter more than a second file (named in the problems)
+    status = "inconsistent" if used.problems else ("duplicate" if len(right) > 1 else
+                                                   "received")
     if len(right) > 1:
         problems.insert(0, messages()["rollup_duplicate"].format(
             files=", ".join(s.path.name for s in right), used=used.path.name))

@@ -334,8 +334,8 @@ def _rollup(args) -> int:
         print(f"  {mark} {m.member.name:<{width}}{m.label:<20}{where}{figures}")
         for p in m.problems + m.differences:
             print(f"      - {p}")
-    for f in ru.to_json()["unknown_files"]:
-        print(f"  ? {f}: không thuộc đơn vị thành viên nào")
+    for f, why in ru.to_json()["unknown_why"].items():
+        print(f"  ? {f}: {why}")
     return 0 if ru.ok else 1
 
 

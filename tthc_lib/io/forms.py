@@ -43,6 +43,7 @@ class MemberFile:
 
     path: Path
     profile: str
+    shape: str = "form"  # form (II.06 sheet) | rows (a statistics table)
     sheet: str | None = None
     unit: str | None = None  # "Đơn vị báo cáo" of the banner
     period_text: str | None = None
@@ -71,6 +72,28 @@ def _count(text, path: Path, sheet: str, row: int, col: int) -> int | None:
                      cell=f"{_letters(col)}{row}")
 
 
+def _is_number(text) -> bool:
+    """Whether a form cell holds a count (1234, "1.234", "1 234")."""
+    if text is None:
+        return False
+    t = re.sub(r"(?<=\d)[. \u00a0](?=\d{3}(?!\d))", "", str(text).strip())
+    return bool(re.fullmatch(r"\d+(\.0+)?", t))
+
+
+def banner_unit(path: Path) -> str | None:
+    """Return the "Đơn vị báo cáo" an XLSX form's banner names (without reading its rows:
+    a file whose figures cannot be read is still known by whom it is from), or None."""
+    grids, _ = xlsx_grids(path)
+    for p in builtin_form_profiles().values():
+        if p.shape != "form":
+            continue
+        for name in _sheet_order(list(grids), p):
+            found = _number_row(grids[name])
+            if found is not None:
+                return _banner(grids[name], found[0], p).get("unit")
+    return None
+
+
 def _number_row(grid: list[list]) -> tuple[int, dict[int, int]] | None:
     """Return (index, {column index: form column number}) of the row (1) (2) … (13)."""
     for i, row in enumerate(grid[:NUMBER_ROWS]):
@@ -79,7 +102,8 @@ def _number_row(grid: list[list]) -> tuple[int, dict[int, int]] | None:
             m = re.fullmatch(r"\(?(\d{1,2})\)?", str(v).strip()) if v is not None else None
             if m and int(m.group(1)) not in found.values():
                 found[j] = int(m.group(1))
-        if {1, 2, 3, 7, 11} <= set(found.values()) and len(found) >= 8:
+        order = [found[j] for j in sorted(found)]
+        if set(range(1, 14)) <= set(order) and order == sorted(order):
             return i, found
     return None
 
@@ -145,16 +169,20 @@ def read_form(path: Path, profile: FormProfile) -> MemberFile | None:
         name_col = col_of.get(profile.name_column, profile.name_column - 1)
         stt_col = col_of.get(1, 0)
         banner = _banner(grid, i, profile)
-        out = MemberFile(path, profile.name, name, banner.get("unit"), banner.get("period"),
+        out = MemberFile(path, profile.name, "form", name, banner.get("unit"),
+                         banner.get("period"),
                          banner_period(banner.get("period")),
                          columns=tuple(sorted(n for n in numbers.values() if n in BY_NUMBER)))
         for r, row in enumerate(grid[i + 1:], start=i + 2):
-            values = {BY_NUMBER[n]: _count(_at(row, j), path, name, r, j + 1)
-                      for j, n in numbers.items() if n in BY_NUMBER}
+            cells = {BY_NUMBER[n]: _at(row, j) for j, n in numbers.items() if n in BY_NUMBER}
+            if not any(_is_number(v) for v in cells.values()):
+                continue  # a blank row, a note, the signature block: no figure in it
+            values = {ind: _count(cells[ind], path, name, r, col_of[II06_NUMBER[ind]] + 1)
+                      for ind in cells}
             label = nfc(no_controls(str(_at(row, name_col) or ""))).strip()
             stt = str(_at(row, stt_col) or "").strip()
-            if all(v is None for v in values.values()):
-                continue
+            if profile.is_subtotal(label):
+                continue  # a group's own subtotal ("Cộng"): the group row already has it
             if profile.is_total(label) or profile.is_total(stt):
                 kind = "total"
             elif profile.is_group(label) or ROMAN.match(stt):
@@ -162,6 +190,8 @@ def read_form(path: Path, profile: FormProfile) -> MemberFile | None:
             else:
                 kind = "detail"
             out.rows.append(FormRow(r, label, kind, values))
+            if kind == "total":
+                break  # what follows the total row (notes, signatures) is not the form's
         out.figures = _figure_sheets(path, grids, profile)
         return out
     return None
@@ -212,7 +242,7 @@ def read_rows(path: Path, profile: FormProfile) -> MemberFile | None:
         return None
     domain, year, month = (_pick(headers, w) for w in (profile.domain, profile.year,
                                                          profile.month))
-    out = MemberFile(path, profile.name)
+    out = MemberFile(path, profile.name, "rows")
     for r, line in enumerate(lines[1:], start=2):
         if not any(c.strip() for c in line):
             continue
@@ -220,7 +250,7 @@ def read_rows(path: Path, profile: FormProfile) -> MemberFile | None:
         ym = None
         if year is not None and month is not None:
             y, m = (_count(_at(line, j), path, "", r, j + 1) for j in (year, month))
-            ym = (y, m) if y and m else None
+            ym = (y, m) if y and m and 1 <= m <= 12 else None
         field_name = nfc(no_controls(_at(line, domain) or "")).strip()
         out.rows.append(FormRow(r, field_name, "detail" if field_name else "group", values,
                                 unit=nfc(no_controls(_at(line, unit) or "")).strip(), month=ym))

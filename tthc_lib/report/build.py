@@ -199,7 +199,7 @@ class Report:
         lacking = [{"members": list(who), "labels": labels} for who, labels in groups.items()]
         return render("rollup.html.j2", rollup=ru, summary=ru.summary(), levels=LEVEL_LABELS,
                       members=[m.to_json(ru.base) for m in ru.members],
-                      unknown=ru.to_json()["unknown_files"], lacking=lacking,
+                      unknown=ru.to_json()["unknown_why"], lacking=lacking,
                       own_data=self.dataset is not None)
 
     def rollup_sentence(self) -> str:
@@ -611,8 +611,7 @@ def _consolidated(spec: ReportSpec, strict: bool, now: datetime, outputs) -> Rep
                      spec.inbox, base=workspace())
     typed_own = dict(spec.figures)
     rolled, lacking = rollup.figures(typed_own)
-    spec = replace(spec, figures={k: v for k, v in typed_own.items()
-                                  if k not in rolled and _is_data(k)} | rolled)
+    spec = replace(spec, figures=typed_own | rolled)  # what no member reported stays
     differs = [Finding("rollup-typed", False, m) for m in rollup.typed_findings(typed_own)]
     if spec.data is not None:
         rep = _from_dossiers(spec, False, now)
@@ -633,12 +632,6 @@ def _consolidated(spec: ReportSpec, strict: bool, now: datetime, outputs) -> Rep
         if problems:
             raise InputError("strict_checks", problems="\n".join(f"  - {m}" for m in problems))
     return rep
-
-
-def _is_data(indicator: str) -> bool:
-    from ..model.registry import REGISTRY
-
-    return REGISTRY[indicator].source == "data"
 
 
 def _from_dossiers(spec: ReportSpec, strict: bool, now: datetime) -> Report:

@@ -41,7 +41,7 @@ from ..core.errors import InputError, did_you_mean, messages, unknown_keys
 from ..core.fmt import number
 from ..core.paths import find_workspace, regular_file, workspace
 from ..core.periods import Period, PeriodError, parse_period
-from ..core.schema import nfc
+from ..core.schema import fold, nfc
 from ..core.text import no_controls
 from ..model.registry import REGISTRY
 from ..model.sections import TEXT_KEYS
@@ -157,6 +157,12 @@ def _members(path: Path, raw, bad) -> tuple:
             bad(f"{where}.name", "bắt buộc: tên đơn vị như trên báo cáo của đơn vị.")
             continue
         name = nfc(no_controls(name)).strip()
+        if fold(name) in seen:  # rows of form II.06 are named by it
+            bad(f"{where}.name", f"'{name}' đã là tên của một đơn vị trước: mỗi đơn vị một "
+                "tên riêng (hai xã cùng tên: ghi thêm tên huyện cũ, ví dụ 'UBND xã Tân Lập "
+                "(Đại Từ)').")
+            continue
+        seen.add(fold(name))
         level = item.get("level") or vocabulary().level_of_agency(name)
         if level not in MEMBER_LEVELS:
             bad(f"{where}.level", f"cần là một trong {', '.join(MEMBER_LEVELS)} (dòng của đơn "
@@ -180,6 +186,14 @@ def _members(path: Path, raw, bad) -> tuple:
             continue
         if isinstance(profile, str) and profile.endswith((".yaml", ".yml")):
             profile = str(_resolve(path, profile))
+        if profile is not None:
+            from ..rules.forms import load_form_profile
+
+            try:
+                load_form_profile(profile)
+            except InputError as exc:
+                bad(f"{where}.profile", str(exc))
+                continue
         agencies = item.get("agencies") or []
         if not isinstance(agencies, list) or not all(isinstance(a, str) and a.strip()
                                                      for a in agencies):

@@ -16,7 +16,8 @@ from ..model.registry import REGISTRY
 from .profiles import read_user_yaml, shipped
 
 SHAPES = ("form", "rows")
-KEYS = {"name", "label", "shape", "sheets", "banner", "name_column", "total", "groups",
+KEYS = {"name", "label", "shape", "sheets", "banner", "name_column", "total", "subtotal",
+        "groups",
         "figures", "unit", "field", "year", "month", "columns"}
 FIGURE_KEYS = {"sheets", "label_column", "value_column"}
 
@@ -31,7 +32,8 @@ class FormProfile:
     sheets: tuple[str, ...] = ()
     banner: dict[str, tuple[str, ...]] = _default(default_factory=dict)  # unit|period -> words
     name_column: int = 2
-    total: tuple[str, ...] = ()
+    total: tuple[str, ...] = ()  # a row whose name starts with one of these is the total
+    subtotal: tuple[str, ...] = ()  # a group's subtotal row, named exactly so: not a row
     groups: tuple[str, ...] = ()
     figures: dict = _default(default_factory=dict)
     unit: tuple[str, ...] = ()
@@ -41,8 +43,15 @@ class FormProfile:
     columns: dict[str, tuple[str, ...]] = _default(default_factory=dict)  # indicator -> headers
 
     def is_total(self, name: str) -> bool:
-        """Whether a row name is the form's total row."""
-        return fold(name) in {fold(t) for t in self.total}
+        """Whether a row name is the form's total row ("Tổng cộng", "TỔNG CỘNG:", "Tổng số
+        (I+II)", "Tổng cộng toàn xã")."""
+        key = fold(name).rstrip(":")
+        return any(key == fold(t) or (" " in t and key.startswith(
+            (fold(t) + " ", fold(t) + ":", fold(t) + "("))) for t in self.total)
+
+    def is_subtotal(self, name: str) -> bool:
+        """Whether a row is a group's subtotal ("Cộng"), which the form repeats."""
+        return fold(name).rstrip(":") in {fold(t) for t in self.subtotal}
 
     def is_group(self, name: str) -> bool:
         """Whether a row name heads a group of rows (a level: departments, communes)."""
@@ -95,6 +104,7 @@ def parse_form_profile(raw, where: str) -> FormProfile:
         shape=str(shape), sheets=_words(raw.get("sheets"), "sheets", problems),
         banner={k: _words(v, f"banner.{k}", problems) for k, v in banner.items()},
         name_column=name_column, total=_words(raw.get("total"), "total", problems),
+        subtotal=_words(raw.get("subtotal"), "subtotal", problems),
         groups=_words(raw.get("groups"), "groups", problems), figures=dict(figures),
         unit=_words(raw.get("unit"), "unit", problems),
         domain=_words(raw.get("field"), "field", problems),

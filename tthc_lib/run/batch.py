@@ -250,24 +250,39 @@ def run_batch(files: list[Path], outputs: Path, workers: int | None = None, pdf:
 
 
 def _waves(files: list[Path], folders: dict[str, Path]) -> list[list[Path]]:
-    """Group the params files by the start of their period, earliest first, so that a
-    report's trend section finds the unit's earlier reports already published; within a
-    period, units that consolidate members (`members:`) come after the others, so that
-    they find their members' reports (files whose period cannot be read go first: they
-    fail fast)."""
+    """Group the params files so that each report finds what it reads already published:
+    by the start of their period, earliest first (a trend finds the unit's earlier
+    reports); units that consolidate members (`members:`) after every unit they consolidate
+    — a province after its districts after their communes, a year built from members'
+    quarters after those quarters (files whose period cannot be read go first: they fail
+    fast)."""
     from ..core.periods import parse_period
 
-    def key(f: Path) -> tuple[int, bool]:
+    members: dict[str, list[str]] = {}
+    for f in files:
+        try:
+            raw = read_params(f)
+            listed = raw.get("members") or []
+            members[str(f)] = [m.get("slug") for m in listed if isinstance(m, dict)]
+        except InputError:
+            members[str(f)] = []
+    slug_files: dict[str, list[str]] = {}
+    for f, folder in folders.items():
+        slug_files.setdefault(folder.parent.name, []).append(f)
+
+    def depth(f: str, seen: frozenset = frozenset()) -> int:
+        if not members.get(f) or f in seen:
+            return 0
+        below = [depth(g, seen | {f}) for slug in members[f] for g in slug_files.get(slug, [])]
+        return 1 + max(below, default=0)
+
+    def key(f: Path) -> tuple[int, int]:
         folder = folders.get(str(f))
         if not folder:
-            return 0, False
-        try:
-            members = bool(read_params(f).get("members"))
-        except InputError:
-            members = False
-        return parse_period(folder.name).start.toordinal(), members
+            return 0, 0
+        return depth(str(f)), parse_period(folder.name).start.toordinal()
 
-    by_key: dict[tuple[int, bool], list[Path]] = {}
+    by_key: dict[tuple[int, int], list[Path]] = {}
     for f in files:
         by_key.setdefault(key(f), []).append(f)
     return [by_key[k] for k in sorted(by_key)]
