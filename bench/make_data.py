@@ -53,6 +53,15 @@ def table(n: int, seed: int = 1) -> pa.Table:
     })
 
 
+def write_parquet(n: int, folder: Path, seed: int = 1) -> Path:
+    """Write the n-row export of `seed` as Parquet only (the national scenario's files)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"hs-{n}-{seed}.parquet"
+    if not path.exists():
+        pq.write_table(table(n, seed), path, compression="zstd")
+    return path
+
+
 def write(n: int, folder: Path) -> tuple[Path, Path]:
     """Write the n-row export as Parquet and as CSV (dates as text); return both paths."""
     folder.mkdir(parents=True, exist_ok=True)

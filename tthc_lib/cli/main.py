@@ -27,6 +27,22 @@ def _open(args):
 
 
 def _compute(args) -> int:
+    """`tthc compute`: answered from the cache when the export, the options, the package
+    and the day are those of an earlier successful run (core.memo), else computed."""
+    from ..core.memo import Memo
+
+    files = list(args.data) + [f for f in (args.profile, args.catalog, args.policy)
+                               if f and Path(f).is_file()]
+    memo = Memo("compute", {k: getattr(args, k) for k in
+                            ("data", "period", "json", "sheet", "strict", "profile", "catalog",
+                             "policy")}, files)
+    if memo.replay():
+        return 0
+    with memo.recording():
+        return _compute_now(args)
+
+
+def _compute_now(args) -> int:
     from ..core import fmt
     from ..core.errors import InputError, messages
     from ..core.periods import parse_period

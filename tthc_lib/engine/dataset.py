@@ -106,6 +106,30 @@ def _cache_key(sha: str, sheet, profile: Profile | None, catalog: Catalog,
     return hashlib.sha256(key.encode()).hexdigest()[:40]
 
 
+def _file_key(path: Path, rules: str) -> str:
+    """A key of a file by its identity (path, size, modification time, inode) and the rules
+    it is read with: what a Parquet export's verdict is kept under."""
+    import hashlib
+
+    st = path.stat()
+    key = json.dumps([str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino, rules])
+    return hashlib.sha256(key.encode()).hexdigest()[:40]
+
+
+def remember_checked(ds: Dataset) -> None:
+    """Keep the verdict that a Parquet export read in place passed every check (no
+    violation, no duplicate code), for the next run on the same file."""
+    verdict = getattr(ds, "_verdict", None)
+    if verdict is None:
+        return
+    try:
+        with atomic_output(verdict) as tmp:
+            tmp.write_text(json.dumps({"source": ds.source, "rows": ds.rows_read}),
+                           encoding="utf-8")
+    except OSError:  # a read-only cache: the next run checks again
+        pass
+
+
 _META = ("source", "sha256", "rows_read", "header_row", "headers", "also", "personal", "extra",
          "identical_duplicates", "level_from", "unknown_agencies", "field_from")
 
@@ -149,10 +173,12 @@ def open_dataset(path: str | Path, sheet: str | None = None, profile: Profile | 
         ds._types = raw.types or {}
         src = raw.bind(con, set(res.personal) | set(res.extra))
         if raw.kind == "parquet":  # already columnar: each run reads it in one scan, and the
-            # first run also checks it (errors, duplicate codes) in that scan
+            # first run also checks it (errors, duplicate codes) in that scan — once: the
+            # verdict is kept by the file's identity, so a run for another period skips it
             con.execute(f"CREATE TEMP VIEW canon AS {canonical_sql(ds, res, src, catalog)}")
             con.execute("CREATE TEMP VIEW dossiers AS SELECT * FROM canon")
-            ds.checked, ds._src = False, src
+            ds._verdict = stem.with_name(f"checked-{_file_key(path, stem.name)}.json")
+            ds.checked, ds._src = cache and ds._verdict.is_file(), src
             return ds
         # text cells: mapped, parsed and typed once, streamed to Parquet (not held in
         # memory), then checked there; the raw cells are only read again for messages

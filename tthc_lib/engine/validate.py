@@ -88,6 +88,9 @@ def finish_check(ds: Dataset, bad_rows: int) -> bool:
     if n != codes:
         dedupe(ds)
         return True
+    from .dataset import remember_checked
+
+    remember_checked(ds)
     return False
 
 

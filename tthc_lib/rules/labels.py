@@ -11,10 +11,10 @@ KINDS = ("reason", "treatment", "level_from", "field_from")
 
 @cache
 def _all() -> dict[str, dict[str, str]]:
-    import yaml
+    from .profiles import read_yaml_text
 
     text = (Path(__file__).resolve().parent / "labels.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return read_yaml_text(text)
 
 
 def labels(kind: str) -> dict[str, str]:
