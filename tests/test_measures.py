@@ -44,3 +44,19 @@ def test_a_rate_from_counts_by_outcome_is_the_registry_rate():
     counts = {"early": 3, "on_time": 5, "late": 2, "pending_in_time": 9}
     assert ratio_of_outcomes("on_time_rate", counts) == 80.0
     assert ratio_of_outcomes("on_time_rate", {"pending_in_time": 4}) is None
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_a_headline_query_equals_a_full_run(preset, oracle_table):  # noqa: F811
+    """engine.run.headline (the reconciliation's steps: one aggregate query) gives every
+    data indicator exactly as a full run, absent ones absent."""
+    from tthc_lib.engine import run
+    from tthc_lib.engine.run import headline
+
+    ds, policy = oracle_table.dataset, load_policy(preset)
+    ids = tuple(i.id for i in DATA)
+    got = headline(ds, policy, Q3, None, ids)
+    want = run(ds, policy, Q3).results.indicators
+    for i in ids:
+        assert (got[i] is None) == (want[i] is None), (preset, i)
+        assert got[i] is None or math.isclose(got[i], want[i]), (preset, i)

@@ -62,6 +62,9 @@ def _columns(headers, table: dict[str, tuple[str, ...]]) -> dict[str, int]:
     return found
 
 
+RATES = ("on_time_rate", "online_rate")  # the waterfall's two rates
+
+
 @dataclass
 class Step:
     """One step of the waterfall: a cause and the rates after it is applied."""
@@ -131,12 +134,14 @@ def _cause_sql(policy, portal_policy, period: Period, window: Period, today: dat
 
 
 def reconcile(ds, portal_path: str | Path, period: Period, policy=None,
-              today: date | None = None) -> Reconciliation:
+              today: date | None = None, own: dict | None = None) -> Reconciliation:
     """Return the reconciliation of the Dataset `ds` with the portal's dossier list for
     `period`. The portal's file is read through the profiles like any export and counted
     under the portal's policy; every rate of the waterfall is the registry's over one run:
-    the report's own figure first (the same run as `tthc compute`), the portal's last."""
-    from ..engine import open_dataset, run
+    the report's own figure first (the same run as `tthc compute`; `own`, its indicators,
+    when the caller already has that run), the portal's last."""
+    from ..engine import open_dataset
+    from ..engine.run import headline
     from ..rules.policy import load_policy
 
     policy = policy or load_policy(None)
@@ -174,7 +179,7 @@ def reconcile(ds, portal_path: str | Path, period: Period, policy=None,
                               ("status", status, policy, window),
                               ("result_date", portal, policy, window),
                               ("portal", portal, portal_policy, window)):
-        n = run(data, pol, p, today).results.indicators
+        n = own if key == "province" and own else headline(data, pol, p, today, RATES)
         steps.append(Step(names[key], n["on_time_rate"], n["online_rate"]))
     order = " ".join(f"WHEN {lit(k)} THEN {i}" for i, k in enumerate(labels))
     differing = ds.con.execute(

@@ -18,9 +18,10 @@ def where_sql(indicator: str) -> str:
     return " AND ".join(parts) or "true"
 
 
-def count_sql(indicator: str) -> str:
-    """Return the SQL aggregate counting the rows of a count indicator."""
-    return f"count(*) FILTER (WHERE {where_sql(indicator)})"
+def count_sql(indicator: str, also: str = "") -> str:
+    """Return the SQL aggregate counting the rows of a count indicator (and of `also`, a
+    further condition, when given)."""
+    return f"count(*) FILTER (WHERE {where_sql(indicator)}{f' AND {also}' if also else ''})"
 
 
 def ratio_sql(numerator: str, denominator: str) -> str:

@@ -218,6 +218,37 @@ def run(ds: Dataset, policy: Policy, period: Period, today: date | None = None) 
                others)
 
 
+def headline(ds: Dataset, policy: Policy, period: Period, today: date | None,
+             indicators: tuple[str, ...]) -> dict[str, float | int | None]:
+    """Return a few data indicators of `period` under `policy` in one aggregate query over
+    the classified relation (the registry's `where`, compiled by engine.measures) — what a
+    step of the reconciliation's waterfall needs, without the cube, the weeks and the status
+    table of a full `run`. The same figures as `run(…).results.indicators`; when the period
+    has rows a full run would refuse (no receipt date, an unknown status), that run is made,
+    so that the refusal is the same."""
+    from ..model.registry import REGISTRY
+    from ..model.results import rate
+    from .measures import count_sql
+
+    counts = sorted({p for i in indicators for p in (
+        (REGISTRY[i].numerator, REGISTRY[i].denominator) if REGISTRY[i].kind == "ratio"
+        else (i,))})
+    cols = {r[0] for r in ds.con.execute(f"DESCRIBE {ds.relation}").fetchall()}
+    bad_status = "count(*) FILTER (WHERE e_status)" if "e_status" in cols else "0"
+    classified = classify_sql(policy, period, today or date.today(), ds.relation)
+    row = ds.con.execute(
+        f"SELECT count(*) FILTER (WHERE reason = 'missing_receipt'), {bad_status}, "
+        + ", ".join(count_sql(c, also="reason = ''") for c in counts)
+        + f" FROM ({classified})").fetchone()
+    if row[0] or (row[1] and policy.use_status):
+        return {i: run(ds, policy, period, today).results.indicators[i] for i in indicators}
+    gone = _absent(ds)
+    values = {c: (None if set(REGISTRY[c].where) & gone else int(n))
+              for c, n in zip(counts, row[2:], strict=True)}
+    return {i: rate(values[REGISTRY[i].numerator], values[REGISTRY[i].denominator])
+            if REGISTRY[i].kind == "ratio" else values[i] for i in indicators}
+
+
 def _received_for_others(ds: Dataset, classified: str, top: int = 10) -> dict:
     """Return the new dossiers of the period received by a unit other than the one that
     handles them (Decree 118/2025: any centre may receive any dossier): their total and the

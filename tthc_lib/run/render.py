@@ -68,10 +68,9 @@ def quiet_stderr(log: Path):
 
 
 def load_notebook():
-    """Return the report notebook (jupytext percent source) as a NotebookNode."""
-    import jupytext
-
-    return jupytext.read(notebook())
+    """Return the report notebook as a NotebookNode: the shipped report.ipynb (kept equal to
+    the jupytext source report.py by a test; reading it needs no jupytext, ≈0.2 s less)."""
+    return nbformat.read(notebook("report.ipynb"), as_version=4)
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
