@@ -70,3 +70,24 @@ def test_a_parquet_exports_checks_are_kept_by_its_identity(tmp_path, cache, caps
     pq.write_table(dup, data)  # the same path, another file: checked again, and refused
     assert cli.main(["compute", str(data), "-p", "2023-Q2"]) == 2
     assert "A0" in capsys.readouterr().err
+
+
+def test_what_runs_keep_is_in_the_outputs_folder_and_nowhere_else(tmp_path, monkeypatch,
+                                                                     capsys):
+    """Without TTHC_CACHE, a workspace keeps parsed exports and answers in outputs/.cache;
+    outside a workspace nothing is kept, anywhere (the home folder included)."""
+    monkeypatch.delenv("TTHC_CACHE", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    loose = tmp_path / "loose"
+    loose.mkdir()
+    data = write_csv(loose / "hs.csv", _rows())
+    monkeypatch.chdir(loose)
+    assert cli.main(["compute", str(data), "-p", "2023-Q3"]) == 0
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["hs.csv"]
+    ws = tmp_path / "ws"
+    assert cli.main(["init", str(ws)]) == 0
+    monkeypatch.chdir(ws)
+    assert cli.main(["compute", str(data), "-p", "2023-Q3"]) == 0
+    kept = ws / "outputs" / ".cache"
+    assert list(kept.glob("ds-*.parquet")) and list((kept / "answers").glob("*.json"))
+    assert not (tmp_path / "home").exists()

@@ -67,10 +67,14 @@ class Memo:
                date.today().isoformat(), "files": [_stat(Path(f)) for f in files],
                "package": package_stamp()}
         digest = hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode())
-        self.path = cache_dir() / "answers" / f"{command}-{digest.hexdigest()[:40]}.json"
+        root = cache_dir()
+        self.path = (root / "answers" / f"{command}-{digest.hexdigest()[:40]}.json"
+                     if root is not None else None)
 
     def replay(self) -> bool:
         """Print the cached answer and return True, or return False when there is none."""
+        if self.path is None:
+            return False
         try:
             saved = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -89,6 +93,8 @@ class Memo:
             yield
         finally:
             sys.stdout, sys.stderr = saved
+        if self.path is None:  # outside a workspace: nothing is kept
+            return
         try:
             with atomic_output(self.path) as tmp:
                 tmp.write_text(json.dumps({"stdout": out.kept.getvalue(),

@@ -112,9 +112,18 @@ def regular_file(path: Path, what: str = "tệp dữ liệu") -> Path:
     return path
 
 
-def cache_dir() -> Path:
-    """Return the folder of parsed-export caches (TTHC_CACHE, else ~/.cache/tthc-report)."""
-    return Path(os.environ.get("TTHC_CACHE") or Path.home() / ".cache" / "tthc-report")
+CACHE = ".cache"  # in the outputs folder: what a run keeps for the next one
+
+
+def cache_dir() -> Path | None:
+    """Return the folder of what runs keep for later runs (parsed exports, a Parquet
+    export's verdict, `tthc compute`'s answers): TTHC_CACHE when set, else the workspace's
+    outputs/.cache — nothing is written outside the outputs folder; outside a workspace,
+    None: nothing is kept."""
+    if os.environ.get("TTHC_CACHE"):
+        return Path(os.environ["TTHC_CACHE"])
+    ws = find_workspace()
+    return ws / "outputs" / CACHE if ws is not None else None
 
 
 @contextmanager

@@ -150,7 +150,10 @@ def open_dataset(path: str | Path, sheet: str | None = None, profile: Profile | 
     try:
         # Parquet is read in place and never cached: its hash is taken only if asked for
         sha = "" if path.suffix.lower() == ".parquet" else sha256_of(path)
-        stem = cache_dir() / f"ds-{_cache_key(sha, sheet, profile, catalog, optional)}"
+        root = cache_dir()
+        cache = cache and root is not None  # outside a workspace nothing is kept
+        stem = (root or Path(tempfile.gettempdir())) / \
+            f"ds-{_cache_key(sha, sheet, profile, catalog, optional)}"
         parquet, meta = stem.with_suffix(".parquet"), stem.with_suffix(".json")
         if cache and sha and (ds := _from_cache(con, parquet, meta, catalog)) is not None:
             return ds
@@ -177,8 +180,9 @@ def open_dataset(path: str | Path, sheet: str | None = None, profile: Profile | 
             # verdict is kept by the file's identity, so a run for another period skips it
             con.execute(f"CREATE TEMP VIEW canon AS {canonical_sql(ds, res, src, catalog)}")
             con.execute("CREATE TEMP VIEW dossiers AS SELECT * FROM canon")
-            ds._verdict = stem.with_name(f"checked-{_file_key(path, stem.name)}.json")
-            ds.checked, ds._src = cache and ds._verdict.is_file(), src
+            ds._verdict = (stem.with_name(f"checked-{_file_key(path, stem.name)}.json")
+                           if cache else None)
+            ds.checked, ds._src = ds._verdict is not None and ds._verdict.is_file(), src
             return ds
         # text cells: mapped, parsed and typed once, streamed to Parquet (not held in
         # memory), then checked there; the raw cells are only read again for messages
