@@ -171,7 +171,8 @@ def bench_report(tmp: Path, rows: list[str]) -> float:
     return floor
 
 
-def bench_batch(tmp: Path, provinces: int, floor: float, rows: list[str]) -> None:
+def batch_params(tmp: Path, provinces: int) -> Path:
+    """Write `provinces` generated provinces' exports (20.000 dossiers each) and params."""
     from tthc_lib.samples import generator as sample
 
     params_dir = tmp / "params"
@@ -184,6 +185,11 @@ def bench_batch(tmp: Path, provinces: int, floor: float, rows: list[str]) -> Non
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(f"unit: {{slug: {slug}, name: UBND {prof.province}, short_name: "
                      f"{prof.province}}}\nperiod: 2023-Q3\ndata: {csv}\n", encoding="utf-8")
+    return params_dir
+
+
+def bench_batch(tmp: Path, provinces: int, floor: float, rows: list[str]) -> None:
+    params_dir = batch_params(tmp, provinces)
     cores = os.cpu_count() or 1
     target = provinces * floor / cores
     for label, extra in (("HTML + XLSX", []), ("HTML + XLSX + PDF", ["--pdf"])):
@@ -193,6 +199,26 @@ def bench_batch(tmp: Path, provinces: int, floor: float, rows: list[str]) -> Non
         rows.append(f"| batch of {provinces} provinces (20.000 rows each), {label} | {t:.1f} s "
                     f"({provinces / t:.2f} reports/s) | {rss:,.0f} MiB | {provinces} × floor / "
                     f"{cores} cores = {target:.1f} s | **{t / target:.2f}×** |")
+        print(rows[-1], flush=True)
+
+
+def bench_dask(tmp: Path, provinces: int, workers: list[int], rows: list[str]) -> None:
+    """`tthc batch --scheduler` on a local Dask cluster of 1, 2, … single-threaded worker
+    processes (what a cluster of machines does, on this one): how the batch scales."""
+    from distributed import LocalCluster
+
+    params_dir = batch_params(tmp, provinces)
+    base = None
+    for n in workers:
+        with LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                          dashboard_address=None) as cluster:
+            t, _ = run(TTHC + ["batch", str(params_dir), "--period", "2023-Q3", "--out",
+                               str(tmp / f"out-dask-{n}"), "--scheduler",
+                               cluster.scheduler_address])
+        base = base or t * n
+        rows.append(f"| batch of {provinces} provinces on a local Dask cluster, {n} worker(s), "
+                    f"HTML + XLSX | {t:.1f} s ({provinces / t:.2f} reports/s) | — | "
+                    f"1 worker's time / {n} = {base / n:.1f} s | **{t / (base / n):.2f}×** |")
         print(rows[-1], flush=True)
 
 
@@ -233,6 +259,8 @@ def main() -> None:
     ap.add_argument("--sizes", default="1e5,1e6,5e6")
     ap.add_argument("--provinces", type=int, default=63)
     ap.add_argument("--skip-batch", action="store_true")
+    ap.add_argument("--dask", default="", help="worker counts of a local Dask cluster, e.g. "
+                    "1,2 (needs the [dask] extra; '' to skip)")
     ap.add_argument("--national", default="34,30e6",
                     help="provinces,dossiers of the national quarter ('' to skip)")
     ap.add_argument("--data", default=str(ROOT / "bench" / ".data"))
@@ -249,6 +277,9 @@ def main() -> None:
         floor = bench_report(Path(tmp), rows)
         if not args.skip_batch:
             bench_batch(Path(tmp), args.provinces, floor, rows)
+        if args.dask:
+            bench_dask(Path(tmp), args.provinces, [int(n) for n in args.dask.split(",")],
+                       rows)
     print(f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}; {date.today():%Y-%m-%d}; bench took "
           f"{time.perf_counter() - started:.0f} s\n")
