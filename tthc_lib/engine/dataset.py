@@ -62,6 +62,9 @@ class Dataset:
     agencies: tuple = ()  # a member unit's agencies selected from a shared export
 
     def close(self) -> None:
+        """Close the table (a selection of a shared export leaves the export's open)."""
+        if getattr(self, "_shared", False):
+            return
         self.con.close()
         if getattr(self, "_work", None):
             shutil.rmtree(self._work, ignore_errors=True)

@@ -8,6 +8,7 @@ handed over, finished, refused, received) is latest; on a tie, the later source 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,18 +129,36 @@ def _agency_key(name: str) -> str:
     return " ".join(nfc(name).casefold().split())
 
 
+_SHARED: dict[tuple, Dataset] = {}  # the last shared export opened in this process
+
+
+def _identity(sources: list[Source], profile: Profile | None, catalog: Catalog) -> tuple:
+    """What a shared export's table depends on: each file's identity (path, size,
+    modification time, inode) with its profile, catalogue and sheet, and the report's."""
+    def one(s: Source) -> tuple:
+        st = Path(s.path).stat()
+        return (str(Path(s.path).resolve()), st.st_size, st.st_mtime_ns, st.st_ino,
+                s.profile, str(s.catalog), s.sheet)
+
+    return (tuple(one(s) for s in sources), repr(profile), catalog.sha256)
+
+
 def open_unit(sources: list[Source], profile: Profile | None = None, catalog: Catalog = EMPTY,
               agencies: tuple[str, ...] = ()) -> Dataset:
     """Return the Dataset of a unit's exports and, for a member unit, only its `agencies'`
-    dossiers (the exports are closed when the selection is refused)."""
-    ds = open_sources(sources, profile, catalog)
+    dossiers. A member unit's exports are the province's shared ones: they are read, merged
+    and checked once per process and kept (the last set only), so that a batch worker's
+    reports of many communes from one export read it once; each selection is a view of
+    its own, and closing it leaves the shared table open."""
     if not agencies:
-        return ds
-    try:
-        return select_agencies(ds, agencies)
-    except BaseException:
-        ds.close()
-        raise
+        return open_sources(sources, profile, catalog)
+    key = _identity(sources, profile, catalog)
+    base = _SHARED.get(key)
+    if base is None:
+        base = open_sources(sources, profile, catalog)
+        _SHARED.clear()  # an earlier export's table stays with the reports that use it
+        _SHARED[key] = base
+    return select_agencies(base, agencies)
 
 
 def select_agencies(ds: Dataset, agencies: tuple[str, ...]) -> Dataset:
@@ -163,9 +182,10 @@ def select_agencies(ds: Dataset, agencies: tuple[str, ...]) -> Dataset:
                          agencies="; ".join(f"'{a}'{did_you_mean(a, shown)}" for a in missing),
                          count=len(shown))
     chosen = [n for a in agencies for n in by_key[_agency_key(a)]]
-    sub = ds.variant("unit_dossiers", f"SELECT * FROM {ds.relation} WHERE co_quan IN "
-                                      f"({', '.join(lit(n) for n in chosen)})")
+    view = "unit_" + hashlib.sha1("\n".join(sorted(chosen)).encode()).hexdigest()[:12]
+    sub = ds.variant(view, f"SELECT * FROM {ds.relation} WHERE co_quan IN "
+                           f"({', '.join(lit(n) for n in chosen)})")
     sub.agencies = tuple(agencies)
-    sub._work = getattr(ds, "_work", None)  # closing the selection cleans up the export's
-    (sub.rows_read,) = ds.con.execute("SELECT count(*) FROM unit_dossiers").fetchone()
+    sub._work, sub._shared = None, True  # the export's table outlives the selection
+    (sub.rows_read,) = ds.con.execute(f"SELECT count(*) FROM {view}").fetchone()
     return sub
