@@ -414,3 +414,15 @@ def test_batch_runs_members_first_then_their_consolidating_units(tmp_path):
     folders = {str(f): tmp_path / "out" / f.parent.name / f.stem for f in files}
     order = [f.parent.name + "/" + f.stem for wave in _waves(files, folders) for f in wave]
     assert order == ["xa/2023-Q1", "xa/2023-Q4", "huyen/2023", "tinh/2023"]
+
+
+def test_the_outputs_index_says_how_many_members_a_report_sums(province):
+    from tthc_lib.run.index import write
+
+    ws, params, *_ = province
+    folder = ws / "outputs" / "tinh-t" / "2023-Q3"
+    folder.mkdir(parents=True)
+    build_report(params).save(folder)
+    html = write(ws / "outputs").read_text(encoding="utf-8")
+    assert "tổng hợp 4/5 đơn vị: 1 số liệu không khớp, 1 chưa gửi" in html
+    assert 'href="tinh-t/2023-Q3/cells.csv"' in html

@@ -13,7 +13,25 @@ from urllib.parse import quote
 from ..core.paths import atomic_output
 from ..model.published import ShapeError, read_published
 
-FILES = (("report.html", "HTML"), ("report.pdf", "PDF"), ("forms.xlsx", "XLSX"))
+FILES = (("report.html", "HTML"), ("report.pdf", "PDF"), ("forms.xlsx", "XLSX"),
+         ("cells.csv", "CSV"))
+
+
+def _members(block) -> str:
+    """A consolidated report's members, as its index row says them ("4/5 đơn vị: 1 chưa
+    gửi, 1 số liệu không khớp"), or ''."""
+    if not isinstance(block, dict) or not isinstance(block.get("members"), list):
+        return ""
+    from ..analysis.rollup import STATUS_VI
+
+    members = [m for m in block["members"] if isinstance(m, dict)]
+    counted = sum(m.get("status") in ("received", "inconsistent", "duplicate") for m in members)
+    faults: dict[str, int] = {}
+    for m in members:
+        if m.get("status") in STATUS_VI and m["status"] != "received":
+            faults[STATUS_VI[m["status"]]] = faults.get(STATUS_VI[m["status"]], 0) + 1
+    detail = ", ".join(f"{n} {label}" for label, n in faults.items())
+    return f"tổng hợp {counted}/{len(members)} đơn vị" + (f": {detail}" if detail else "")
 
 
 def _summary(folder: Path) -> dict | None:
@@ -45,6 +63,7 @@ def rows(outputs: Path, outcomes=()) -> list[dict]:
             "code": summary["period"].get("code", folder.name),
             "start": summary["period"].get("start", ""), "ok": True, "message": "",
             "headline": summary["headline"], "checks_failed": summary.get("checks_failed", 0),
+            "members": _members(summary.get("members")),
             "links": [{"href": _href(outputs, folder / n), "label": label}
                       for n, label in FILES if (folder / n).is_file()]}
     for o in outcomes:
@@ -53,7 +72,7 @@ def rows(outputs: Path, outcomes=()) -> list[dict]:
         folder = Path(o.folder) if o.folder else outputs / (o.unit or "?") / (o.period or "?")
         row = found.get(folder) or {
             "unit": o.unit, "name": o.unit, "period": o.period, "code": o.period, "start": "",
-            "headline": {}, "checks_failed": 0, "links": []}
+            "headline": {}, "checks_failed": 0, "members": "", "links": []}
         found[folder] = row | {"ok": False, "message": o.message}
     by_unit: dict[str, list[dict]] = {}
     for row in found.values():
