@@ -198,7 +198,8 @@ class Report:
             groups.setdefault(tuple(who), []).append(label[0].lower() + label[1:])
         lacking = [{"members": list(who), "labels": labels} for who, labels in groups.items()]
         return render("rollup.html.j2", rollup=ru, summary=ru.summary(), levels=LEVEL_LABELS,
-                      members=[m.to_json(ru.base) for m in ru.members],
+                      members=[m.to_json(ru.base) | {"notes": m.problems + m.differences}
+                               for m in ru.members],
                       unknown=ru.to_json()["unknown_why"], lacking=lacking,
                       own_data=self.dataset is not None)
 
