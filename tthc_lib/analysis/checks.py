@@ -15,6 +15,7 @@ from ..model.registry import (
     IDENTITIES,
     POLICY_ONLY,
     REGISTRY,
+    identity_parts,
 )
 from ..model.results import Results, Values, rate
 
@@ -29,7 +30,7 @@ class Finding:
 
 
 def _identity_text(values: Values, left: str, parts: tuple[str, ...]) -> tuple[bool, str]:
-    parts = tuple(p for p in parts if p in values or p not in POLICY_ONLY)
+    parts = identity_parts(values, parts)
     total = sum(values[p] for p in parts)
     ok = values[left] == total
     label = REGISTRY[left].label_vi
@@ -57,8 +58,7 @@ def identities(results: Results) -> list[Finding]:
         total = sum(v["received_total"] for v in breakdown.values())
         msg = (f"Cộng {name}: {fmt.number(total)} hồ sơ tiếp nhận, bằng tổng toàn đơn vị"
                if not bad else f"Cộng {name} không bằng tổng ở các chỉ tiêu: "
-               + "; ".join(REGISTRY[b].label_vi[0].lower() + REGISTRY[b].label_vi[1:]
-                           for b in bad))
+               + "; ".join(REGISTRY[b].in_sentence for b in bad))
         out.append(Finding(f"sum:{name}", not bad, msg))
     return out
 

@@ -25,8 +25,8 @@ from ..model.registry import (
     FORM_II06_COLUMNS,
     IDENTITIES,
     II06_NUMBER,
-    POLICY_ONLY,
     REGISTRY,
+    identity_parts,
 )
 from ..model.results import Results, Values, summed
 from ..model.rollup import complete, figures_over_units, over_time
@@ -123,7 +123,7 @@ def identity_problems(values: dict, where: str = "") -> list[str]:
     checked; a status only some policies produce may be left out, as the form does)."""
     out = []
     for left, parts in IDENTITIES:
-        parts = tuple(p for p in parts if values.get(p) is not None or p not in POLICY_ONLY)
+        parts = identity_parts(values, parts)
         if values.get(left) is None or any(values.get(p) is None for p in parts):
             continue
         total = sum(values[p] for p in parts)
@@ -334,7 +334,7 @@ class Rollup:
         lĩnh vực"), every count summed by the registry's rule, ratios recomputed."""
         counted = self.counted
         by_level, level_rows = {}, {}
-        for lv in (*LEVELS, *sorted({m.member.level for m in self.members} - set(LEVELS))):
+        for lv in LEVELS:  # a member's level is one of them (the params refuse others)
             at = [m for m in self.members if m.member.level == lv]
             if not at:
                 continue
@@ -399,12 +399,17 @@ class Rollup:
 
     def to_json(self) -> dict:
         """The roll-up as `tthc rollup --json` prints it and results.json keeps it."""
+        total = summed([m.used.values for m in self.counted])
         return {"period": self.period.code, "ok": self.ok,
                 "members": [m.to_json(self.base) for m in self.members],
                 "missing": [m.member.name for m in self.missing],
                 "unknown_files": [_shown(f, self.base) for f, _ in self.unknown_files],
-                "unknown_why": {_shown(f, self.base): why for f, why in self.unknown_files},
-                "ii06": {k: self.results().indicators.get(k) for k in FORM_II06_COLUMNS}}
+                "unknown_why": self.unknown_why(),
+                "ii06": {k: total[k] for k in FORM_II06_COLUMNS}}
+
+    def unknown_why(self) -> dict[str, str]:
+        """The inbox's files that belong to no member (as shown), and why."""
+        return {_shown(f, self.base): why for f, why in self.unknown_files}
 
 
 def _row_name(m: MemberStatus) -> str:

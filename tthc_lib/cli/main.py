@@ -341,7 +341,8 @@ def _rollup(args) -> int:
     width = max(len(m.member.name) for m in ru.members) + 2
     for m in ru.members:
         mark = "✓" if m.status == "received" else "✗"
-        where = m.to_json(ru.base)["file"] or ", ".join(m.to_json(ru.base)["files"]) or ""
+        shown = m.to_json(ru.base)
+        where = shown["file"] or ", ".join(shown["files"])
         figures = ""
         if m.counted:
             v = m.used.values
@@ -350,7 +351,7 @@ def _rollup(args) -> int:
         print(f"  {mark} {m.member.name:<{width}}{m.label:<20}{where}{figures}")
         for p in m.problems + m.differences:
             print(f"      - {p}")
-    for f, why in ru.to_json()["unknown_why"].items():
+    for f, why in ru.unknown_why().items():
         print(f"  ? {f}: {why}")
     return 0 if ru.ok else 1
 

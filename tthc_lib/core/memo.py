@@ -20,18 +20,10 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from .paths import atomic_output, cache_dir
+from .paths import atomic_output, cache_dir, file_identity
 
 PACKAGE = Path(__file__).resolve().parent.parent
 VERSION = "1"
-
-
-def _stat(path: Path) -> list:
-    try:
-        st = path.stat()
-    except OSError:
-        return [str(path), None]
-    return [str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino]
 
 
 def package_stamp() -> str:
@@ -41,7 +33,7 @@ def package_stamp() -> str:
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
             if name.endswith((".py", ".yaml", ".yml", ".j2", ".csv", ".json", ".toml")):
-                h.update(json.dumps(_stat(Path(root) / name)).encode())
+                h.update(json.dumps(file_identity(Path(root) / name)).encode())
     return h.hexdigest()
 
 
@@ -64,7 +56,7 @@ class Memo:
 
     def __init__(self, command: str, options: dict, files: list[str | Path]):
         key = {"v": VERSION, "command": command, "options": options, "today":
-               date.today().isoformat(), "files": [_stat(Path(f)) for f in files],
+               date.today().isoformat(), "files": [file_identity(Path(f)) for f in files],
                "package": package_stamp()}
         digest = hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode())
         root = cache_dir()

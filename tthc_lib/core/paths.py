@@ -112,6 +112,17 @@ def regular_file(path: Path, what: str = "tệp dữ liệu") -> Path:
     return path
 
 
+def file_identity(path: Path) -> tuple:
+    """A file's identity for what is kept about it: its resolved path, size, modification
+    time (ns) and inode — a changed or replaced file is another file; (path, None) for a
+    file that cannot be read."""
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return (str(path), None)
+    return (str(Path(path).resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
+
+
 CACHE = ".cache"  # in the outputs folder: what a run keeps for the next one
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import InputError
-from ..core.paths import atomic_output, cache_dir, regular_file
+from ..core.paths import atomic_output, cache_dir, file_identity, regular_file
 from ..core.schema import UNKNOWN_LEVEL, C
 from ..core.text import display
 from ..io.read import Raw, large_csv_head, lit, read, sha256_of, stream_csv
@@ -114,8 +114,7 @@ def _file_key(path: Path, rules: str) -> str:
     it is read with: what a Parquet export's verdict is kept under."""
     import hashlib
 
-    st = path.stat()
-    key = json.dumps([str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino, rules])
+    key = json.dumps([*file_identity(path), rules])
     return hashlib.sha256(key.encode()).hexdigest()[:40]
 
 

@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.paths import file_identity
 from ..core.schema import nfc
 from ..rules.catalog import EMPTY, Catalog, load_catalog
 from ..rules.profiles import Profile, load_profile
@@ -135,12 +136,8 @@ _SHARED: dict[tuple, Dataset] = {}  # the last shared export opened in this proc
 def _identity(sources: list[Source], profile: Profile | None, catalog: Catalog) -> tuple:
     """What a shared export's table depends on: each file's identity (path, size,
     modification time, inode) with its profile, catalogue and sheet, and the report's."""
-    def one(s: Source) -> tuple:
-        st = Path(s.path).stat()
-        return (str(Path(s.path).resolve()), st.st_size, st.st_mtime_ns, st.st_ino,
-                s.profile, str(s.catalog), s.sheet)
-
-    return (tuple(one(s) for s in sources), repr(profile), catalog.sha256)
+    return (tuple((*file_identity(s.path), s.profile, str(s.catalog), s.sheet)
+                  for s in sources), repr(profile), catalog.sha256)
 
 
 def open_unit(sources: list[Source], profile: Profile | None = None, catalog: Catalog = EMPTY,

@@ -58,26 +58,30 @@ class MemberFile:
         return next((r for r in self.rows if r.kind == "total"), None)
 
 
-def _count(text, path: Path, sheet: str, row: int, col: int) -> int | None:
-    """Return a form cell as a count: blank is absent; "1.234", "1 234" and 1234 are 1234."""
+BLANK = ("", "-", "–", "—")  # how forms leave a cell without a figure
+
+
+def _as_count(text) -> int | None:
+    """A cell's count ("1.234", "1 234" and 1234 are 1234), or None when it holds none."""
     if text is None:
         return None
-    t = str(text).strip().replace("\u00a0", " ")
-    if t in ("", "-", "–", "—"):
-        return None
-    t = re.sub(r"(?<=\d)[. ](?=\d{3}(?!\d))", "", t)
-    if re.fullmatch(r"\d+(\.0+)?", t):
-        return int(float(t))
-    raise InputError("form_cell_not_number", name=path.name, sheet=sheet,
-                     cell=f"{_letters(col)}{row}")
+    t = re.sub(r"(?<=\d)[. ](?=\d{3}(?!\d))", "", str(text).strip().replace("\u00a0", " "))
+    return int(float(t)) if re.fullmatch(r"\d+(\.0+)?", t) else None
+
+
+def _count(text, path: Path, sheet: str, row: int, col: int) -> int | None:
+    """Return a form cell as a count: blank is absent; anything else that is not a count is
+    refused, naming the cell."""
+    value = _as_count(text)
+    if value is None and text is not None and str(text).strip() not in BLANK:
+        raise InputError("form_cell_not_number", name=path.name, sheet=sheet,
+                         cell=f"{_letters(col)}{row}")
+    return value
 
 
 def _is_number(text) -> bool:
     """Whether a form cell holds a count (1234, "1.234", "1 234")."""
-    if text is None:
-        return False
-    t = re.sub(r"(?<=\d)[. \u00a0](?=\d{3}(?!\d))", "", str(text).strip())
-    return bool(re.fullmatch(r"\d+(\.0+)?", t))
+    return _as_count(text) is not None
 
 
 def banner_unit(path: Path) -> str | None:

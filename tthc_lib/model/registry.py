@@ -54,6 +54,11 @@ class Indicator:
     source: Source = "data"  # data: counted from the dossier table; figure: typed in YAML
     rollup: Rollup | None = None  # how a count rolls up over units and time; None: a ratio
 
+    @property
+    def in_sentence(self) -> str:
+        """The label as it reads inside a sentence (first letter lower case: "số TTHC …")."""
+        return self.label_vi[0].lower() + self.label_vi[1:]
+
 
 def count(id, label_vi, column, form="II.06", rollup: Rollup = "sum", **where) -> Indicator:
     """Return a count indicator over the dossiers matching `where` (column: allowed values)."""
@@ -242,6 +247,12 @@ FIGURES = tuple(i for i in INDICATORS if i.source == "figure")
 
 # Outcomes only some status policies produce (0 under tt01): a typed identity may omit them.
 POLICY_ONLY = frozenset({"pending_waiting", "withdrawn_total"})
+
+
+def identity_parts(values: dict, parts: tuple[str, ...]) -> tuple[str, ...]:
+    """The parts of an identity to add up over `values` (a run's, a form's, typed ones): a
+    count only some policies produce may be left out, as form II.06 does."""
+    return tuple(p for p in parts if values.get(p) is not None or p not in POLICY_ONLY)
 
 # Form II.06's identities: left side = sum of the right side's parts.
 IDENTITIES: tuple[tuple[str, tuple[str, ...]], ...] = (

@@ -194,13 +194,12 @@ class Report:
         ru = self.rollup
         groups: dict[tuple, list[str]] = {}
         for k, who in self.lacking.items():  # one line per set of members lacking figures
-            label = REGISTRY[k].label_vi
-            groups.setdefault(tuple(who), []).append(label[0].lower() + label[1:])
+            groups.setdefault(tuple(who), []).append(REGISTRY[k].in_sentence)
         lacking = [{"members": list(who), "labels": labels} for who, labels in groups.items()]
         return render("rollup.html.j2", rollup=ru, summary=ru.summary(), levels=LEVEL_LABELS,
                       members=[m.to_json(ru.base) | {"notes": m.problems + m.differences}
                                for m in ru.members],
-                      unknown=ru.to_json()["unknown_why"], lacking=lacking,
+                      unknown=ru.unknown_why(), lacking=lacking,
                       own_data=self.dataset is not None)
 
     def rollup_sentence(self) -> str:
@@ -265,7 +264,7 @@ class Report:
                                               (i.numerator, i.denominator) if p))]
             if ids:
                 out.append({"column": BY_NAME[col].label_vi,
-                            "what": [i.label_vi[0].lower() + i.label_vi[1:] for i in ids]})
+                            "what": [i.in_sentence for i in ids]})
         return out
 
     def reading(self) -> dict:
@@ -359,7 +358,7 @@ class Report:
                     "value": bare if ind.unit == "%" else f"{bare} {ind.unit}"}
 
         by_id = [shown(f) for f in section.figures]
-        absent = [REGISTRY[f].label_vi[0].lower() + REGISTRY[f].label_vi[1:]
+        absent = [REGISTRY[f].in_sentence
                   for f in section.required if f not in self.spec.figures]
         return {"given": [g for g in by_id if g], "not_reported": absent,
                 "given_by_id": by_id}
