@@ -102,6 +102,22 @@ def test_every_dossier_gets_the_hand_worked_class(oracle_table, preset):
 
 
 @pytest.mark.parametrize("preset", PRESETS)
+def test_the_coded_classification_is_the_same_dossier_by_dossier(oracle_table, preset):
+    """The main scan groups by integer codes (cheaper); decoded, each dossier's reason,
+    intake, channel group and outcome are those of the text classification."""
+    from tthc_lib.engine.classify import CODES, classify_sql, decode
+
+    ds, pol = oracle_table.dataset, load_policy(preset)
+    dims = ", ".join(CODES)
+    text, coded = (ds.con.execute(f"SELECT ma_ho_so, {dims} FROM "
+                                  f"({classify_sql(pol, Q3, Q3.end, ds.relation, coded=c)}) "
+                                  "ORDER BY ma_ho_so").fetchnumpy() for c in (False, True))
+    for dim in CODES:
+        assert list(decode(dim, coded[dim])) == list(text[dim]), dim
+    assert set(text["reason"]) > {""} and len(set(text["outcome"])) >= 5  # not a trivial case
+
+
+@pytest.mark.parametrize("preset", PRESETS)
 def test_the_identities_hold_under_every_preset(oracle_table, preset):
     from tthc_lib.analysis.checks import identities
 

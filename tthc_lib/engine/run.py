@@ -18,9 +18,9 @@ from ..rules.labels import labels
 from ..rules.policy import Policy
 from ..rules.profiles import vocabulary
 from .canonical import Build
-from .classify import classify_sql
+from .classify import CODES, classify_sql, code_of, decode
 from .dataset import Dataset
-from .validate import finish_check
+from .validate import CodeCheck, finish_check
 
 # Rows kept out of the period's figures, and why (shown in the data-quality part).
 EXCLUSIONS = labels("reason")
@@ -144,6 +144,8 @@ def run(ds: Dataset, policy: Policy, period: Period, today: date | None = None) 
 
     today = today or date.today()
     classified = classify_sql(policy, period, today, ds.relation)
+    coded = classify_sql(policy, period, today, ds.relation, coded=True)
+    counted_new = f"reason = {code_of('reason', '')} AND intake = {code_of('intake', 'new')}"
     cols = {r[0] for r in ds.con.execute(f"DESCRIBE {ds.relation}").fetchall()}
     bad_status = "count(*) FILTER (WHERE e_status)" if "e_status" in cols else "0"
     errors = [n for n in getattr(ds, "_build", Build()).errors if n != "e_status"]
@@ -152,10 +154,10 @@ def run(ds: Dataset, policy: Policy, period: Period, today: date | None = None) 
     bad_rows = (f"count(*) FILTER (WHERE {' OR '.join(errors)})" if errors and not ds.checked
                 else "0")
     sql = f"""
-    WITH c AS ({classified})
+    WITH c AS ({coded})
     SELECT reason, {', '.join(CUBE_KEYS)}, {', '.join(CUBE_DIMS)},
            {'status, treat' if status_set else "NULL AS status, 'by_dates' AS treat"},
-           CASE WHEN reason = '' AND intake = 'new' THEN date_trunc('week', recv) END AS week,
+           CASE WHEN {counted_new} THEN date_trunc('week', recv) END AS week,
            GROUPING(week) AS g_week, {'GROUPING(status)' if status_set else '1'} AS g_status,
            count(*) AS n, count(due) AS n_due, count(*) FILTER (WHERE stale_level) AS n_stale,
            {bad_status} AS bad_status, {bad_rows} AS bad_rows
@@ -163,11 +165,18 @@ def run(ds: Dataset, policy: Policy, period: Period, today: date | None = None) 
     GROUP BY GROUPING SETS (
       (reason, {', '.join(CUBE_KEYS)}, {', '.join(CUBE_DIMS)}),
       (reason, intake, channel_group, interconnected, week){status_set})"""
-    raw = ds.con.execute(sql).fetchnumpy()
-    if not ds.checked and finish_check(ds, int(np.asarray(raw["bad_rows"]).sum())):
+    codes = None if ds.checked else CodeCheck(ds)
+    try:
+        raw = ds.con.execute(sql).fetchnumpy()
+    except BaseException:
+        if codes is not None:
+            codes.cancel()
+        raise
+    if codes is not None and finish_check(ds, int(np.asarray(raw["bad_rows"]).sum()), codes):
         return run(ds, policy, period, today)  # identical duplicate rows were dropped
     null_week = np.ma.getmaskarray(raw["week"])
-    cols = {k: (v.astype(object).filled(None) if np.ma.isMaskedArray(v) else np.asarray(v))
+    cols = {k: decode(k, v) if k in CODES else
+            v.astype(object).filled(None) if np.ma.isMaskedArray(v) else np.asarray(v)
             for k, v in raw.items() if k != "week"}
     cols["week"] = np.asarray(raw["week"])
     full = (cols["g_week"] == 1) & (cols["g_status"] == 1)

@@ -72,16 +72,56 @@ def dedupe(ds: Dataset) -> None:
     ds.identical_duplicates = n - codes
 
 
-def finish_check(ds: Dataset, bad_rows: int) -> bool:
+class CodeCheck:
+    """The duplicate-code count of a Parquet export read in place, run on a cursor of its
+    own while the first scan counts (it needs the codes only, straight from the file): the
+    two share the cores instead of waiting for each other. `result()` waits for it."""
+
+    def __init__(self, ds: Dataset):
+        import threading
+
+        ref = ds._build.errors["e_code"][3]  # the code's column in the export
+        # by 64-bit hash: a collision only sends the file to the exact check in dedupe
+        self._sql = (f"SELECT count(*), count(DISTINCT hash(c)), count(*) FILTER (WHERE "
+                     f"ascii(c) IN (9, 32, 160)) FROM (SELECT CAST({ref} AS VARCHAR) AS c "
+                     f"FROM {ds._src})")
+        self._cursor = ds.con.cursor()
+        self._answer: tuple | BaseException | None = None
+        self._thread = threading.Thread(target=self._count, daemon=True)
+        self._thread.start()
+
+    def _count(self) -> None:
+        try:
+            self._answer = self._cursor.execute(self._sql).fetchone()
+        except BaseException as exc:  # noqa: BLE001 — handed to the waiting thread
+            self._answer = exc
+
+    def result(self) -> tuple[int, int, int]:
+        """Return (rows, distinct code hashes, codes starting with a space)."""
+        self._thread.join()
+        self._cursor.close()
+        if isinstance(self._answer, BaseException):
+            raise self._answer
+        return self._answer
+
+    def cancel(self) -> None:
+        """Stop the count (the scan it ran beside failed)."""
+        if self._thread.is_alive():
+            self._cursor.interrupt()
+            self._thread.join()
+        self._cursor.close()
+
+
+def finish_check(ds: Dataset, bad_rows: int, codes: CodeCheck | None = None) -> bool:
     """Finish the checks a Parquet export read in place leaves to its first scan (`bad_rows`:
-    the rows with a violation that scan counted): refuse violations and blank codes, drop
-    identical duplicates. Return True when duplicates were dropped (the table changed)."""
+    the rows with a violation that scan counted; `codes`: the duplicate-code count started
+    beside it): refuse violations and blank codes, drop identical duplicates. Return True
+    when duplicates were dropped (the table changed)."""
+    codes = codes or CodeCheck(ds)
     if bad_rows:
+        codes.cancel()
         raise_violations(ds, ds._src)
-    # by 64-bit hash: a collision only sends the file to the exact check in dedupe
-    n, codes, spaces = ds.con.execute(
-        "SELECT count(*), count(DISTINCT hash(ma_ho_so)), count(*) FILTER (WHERE "
-        "ascii(ma_ho_so) IN (9, 32, 160)) FROM canon").fetchone()
+    n, codes, spaces = codes.result()
     if spaces:
         raise_violations(ds, ds._src, {"e_code": is_blank(C.ma_ho_so)})
     ds.checked = True
