@@ -109,4 +109,7 @@ def is_typed(dtype: str) -> bool:
 
 
 def plausible(expr: str) -> str:
-    return f"(CASE WHEN year({expr}) BETWEEN {YEARS[0]} AND {YEARS[1]} THEN {expr} END)"
+    """SQL of a timestamp kept only when its year is within YEARS (else NULL): compared with
+    the bounds, not by year(), which costs a calendar computation on every row."""
+    low, high = f"TIMESTAMP '{YEARS[0]}-01-01'", f"TIMESTAMP '{YEARS[1] + 1}-01-01'"
+    return f"(CASE WHEN {expr} >= {low} AND {expr} < {high} THEN {expr} END)"
