@@ -112,3 +112,29 @@ def test_a_batch_renders_earlier_periods_first_so_later_reports_show_the_trend(t
     html = (out / "tinh-a" / "2023-Q3" / "report.html").read_text(encoding="utf-8")
     assert "Xu hướng qua các kỳ" in html and "So với Quý II/2023" in html
     assert "Xu hướng" not in (out / "tinh-a" / "2023-Q2" / "report.html").read_text("utf-8")
+
+
+def test_one_browser_tab_prints_each_report_its_own_pdf(tmp_path):
+    """The printer reuses one tab for every report: each PDF has its own report's text and
+    page count, never the previous one's; a failed print does not spoil the next."""
+    from tthc_lib.run.pdf import PdfPrinter
+
+    pages = {"a": "<h1>Tỉnh Alpha</h1>", "b": "<h1>Tỉnh Beta</h1>" + "<p>dòng</p>" * 400}
+    for name, body in pages.items():
+        (tmp_path / f"{name}.html").write_text(f"<!doctype html><meta charset=utf-8>{body}",
+                                               encoding="utf-8")
+
+    def text(pdf: Path) -> str:
+        return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                              text=True).stdout
+
+    with PdfPrinter() as printer:
+        printer.print(tmp_path / "a.html", tmp_path / "a.pdf")
+        with pytest.raises(Exception):  # noqa: B017 — whatever the browser raises
+            printer.print(tmp_path / "missing.html", tmp_path / "missing.pdf")
+        printer.print(tmp_path / "b.html", tmp_path / "b.pdf")
+        printer.print(tmp_path / "a.html", tmp_path / "a2.pdf")
+    assert "Tỉnh Alpha" in text(tmp_path / "a.pdf") and "Beta" not in text(tmp_path / "a.pdf")
+    assert "Tỉnh Beta" in text(tmp_path / "b.pdf") and "Alpha" not in text(tmp_path / "b.pdf")
+    assert text(tmp_path / "a2.pdf") == text(tmp_path / "a.pdf")
+    assert not (tmp_path / "missing.pdf").exists()
