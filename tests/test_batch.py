@@ -119,7 +119,10 @@ def test_one_browser_tab_prints_each_report_its_own_pdf(tmp_path):
     page count, never the previous one's; a failed print does not spoil the next."""
     from tthc_lib.run.pdf import PdfPrinter
 
-    pages = {"a": "<h1>Tỉnh Alpha</h1>", "b": "<h1>Tỉnh Beta</h1>" + "<p>dòng</p>" * 400}
+    pages = {"a": "<h1>Tỉnh Alpha</h1>", "b": "<h1>Tỉnh Beta</h1>" + "<p>dòng</p>" * 400,
+             "set": "<script>sessionStorage.setItem('k', 'KEPT')</script>x",
+             "get": "<p id=o></p><script>document.getElementById('o').textContent = "
+                    "'seen ' + (sessionStorage.getItem('k') || 'none')</script>"}
     for name, body in pages.items():
         (tmp_path / f"{name}.html").write_text(f"<!doctype html><meta charset=utf-8>{body}",
                                                encoding="utf-8")
@@ -134,7 +137,10 @@ def test_one_browser_tab_prints_each_report_its_own_pdf(tmp_path):
             printer.print(tmp_path / "missing.html", tmp_path / "missing.pdf")
         printer.print(tmp_path / "b.html", tmp_path / "b.pdf")
         printer.print(tmp_path / "a.html", tmp_path / "a2.pdf")
+        printer.print(tmp_path / "set.html", tmp_path / "set.pdf")
+        printer.print(tmp_path / "get.html", tmp_path / "get.pdf")
     assert "Tỉnh Alpha" in text(tmp_path / "a.pdf") and "Beta" not in text(tmp_path / "a.pdf")
     assert "Tỉnh Beta" in text(tmp_path / "b.pdf") and "Alpha" not in text(tmp_path / "b.pdf")
     assert text(tmp_path / "a2.pdf") == text(tmp_path / "a.pdf")
     assert not (tmp_path / "missing.pdf").exists()
+    assert "seen none" in text(tmp_path / "get.pdf")  # nothing a page stored is kept

@@ -79,9 +79,10 @@ def test_years_outside_1990_2100_and_a_tab_as_field_are_handled_once(make_table)
         "Chưa xác định lĩnh vực": classify(table, Q3).run.results.indicators}
 
 
+@pytest.mark.parametrize("blank", ["  ", "\t", " \u00a0\t"])
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
-def test_a_code_of_spaces_only_is_empty(tmp_path, suffix):
-    rows = [dossier("A", "2023-07-01", "2023-07-05"), dossier("  ", "2023-07-01", "2023-07-05")]
+def test_a_code_of_spaces_only_is_empty(tmp_path, suffix, blank):
+    rows = [dossier("A", "2023-07-01", "2023-07-05"), dossier(blank, "2023-07-01", "2023-07-05")]
     path = tmp_path / f"x{suffix}"
     if suffix == ".csv":
         write_csv(path, rows)
@@ -89,6 +90,24 @@ def test_a_code_of_spaces_only_is_empty(tmp_path, suffix):
         pd.DataFrame(rows).to_parquet(path)
     with pytest.raises(InputError, match=r"dòng 3, cột 'Mã hồ sơ'.*không được để trống"):
         classify(load(path), Q3)
+
+
+def test_a_parquet_with_blank_procedure_codes_counts_each_dossier_once(tmp_path):
+    """A blank procedure code read as NULL in one row and '' in another is one catalogue key:
+    the field lookup joins each dossier once (it joined them twice, and the duplicate-code
+    count, made on the file, did not see it)."""
+    from tthc_lib.rules.catalog import load_catalog
+
+    rows = [dossier(c, "2023-07-01", "2023-07-05") | {"linh_vuc": None} for c in "ABCDE"]
+    rows[1]["ma_tthc"], rows[2]["ma_tthc"] = None, ""
+    pd.DataFrame(rows).to_parquet(tmp_path / "hs.parquet")
+    cat = tmp_path / "cat.yaml"
+    cat.write_text("thu_tuc: {Đăng ký khai sinh: Hộ tịch}\n", encoding="utf-8")
+    for _ in range(2):  # the first run checks the file, the second trusts the verdict
+        table = load(tmp_path / "hs.parquet", catalog=load_catalog(cat))
+        n = classify(table, Q3).run.results
+        assert n.indicators["received_total"] == 5 and table.dataset.identical_duplicates == 0
+        assert n.by_field["Hộ tịch"]["received_total"] == 5
 
 
 def test_a_large_csv_is_streamed_with_the_same_figures_and_rows(tmp_path, monkeypatch):

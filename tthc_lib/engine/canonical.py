@@ -170,8 +170,10 @@ def canonical_sql(ds: Dataset, res: Resolution, src: str, catalog: Catalog) -> s
         name_ref = cell(ref[C.ten_tthc]) if C.ten_tthc in ref else "NULL"
         pairs = ds.con.execute(f"SELECT DISTINCT {code_ref}, {name_ref} FROM {src} "
                                f"LIMIT {MAX_DISTINCT}").fetchall()
-        rows = [(c or "", n or "", catalog.field_of(c or "", n or "")) for c, n in pairs]
-        rows = [r for r in rows if r[2]]
+        # one row per key: a blank code read as NULL and as '' is the same key, and a key
+        # twice would join its dossiers twice
+        keys = dict.fromkeys((c or "", n or "") for c, n in pairs)
+        rows = [(c, n, f) for c, n in keys if (f := catalog.field_of(c, n))]
         if rows:
             ds.con.execute("CREATE OR REPLACE TEMP TABLE proc_fields (code VARCHAR, name "
                            "VARCHAR, field VARCHAR)")

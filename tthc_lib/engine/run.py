@@ -168,12 +168,14 @@ def run(ds: Dataset, policy: Policy, period: Period, today: date | None = None) 
     codes = None if ds.checked else CodeCheck(ds)
     try:
         raw = ds.con.execute(sql).fetchnumpy()
+        every = (raw["g_week"] == 1) & (raw["g_status"] == 1)
+        if codes is not None and finish_check(ds, int(np.asarray(raw["bad_rows"]).sum()), codes,
+                                              rows=int(np.asarray(raw["n"])[every].sum())):
+            return run(ds, policy, period, today)  # identical duplicate rows were dropped
     except BaseException:
         if codes is not None:
             codes.cancel()
         raise
-    if codes is not None and finish_check(ds, int(np.asarray(raw["bad_rows"]).sum()), codes):
-        return run(ds, policy, period, today)  # identical duplicate rows were dropped
     null_week = np.ma.getmaskarray(raw["week"])
     cols = {k: decode(k, v) if k in CODES else
             v.astype(object).filled(None) if np.ma.isMaskedArray(v) else np.asarray(v)

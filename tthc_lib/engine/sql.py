@@ -28,10 +28,15 @@ def cell(ref: str) -> str:
     return f"CAST({ref} AS VARCHAR)"
 
 
+# What a cell of only spaces is made of: spaces, no-break spaces, tabs and line breaks.
+BLANKS = (9, 10, 13, 32, 160)
+BLANK_CHARS = " || ".join(f"chr({c})" for c in BLANKS)
+
+
 def is_blank(expr: str) -> str:
-    # trim only the values that start with a space (cheap for millions of codes)
-    return f"({expr} IS NULL OR {expr} = '' OR (ascii({expr}) IN (9, 32, 160) AND trim(" \
-           f"replace({expr}, chr(160), ' ')) = ''))"
+    # trim only the values that start with a blank (cheap for millions of codes)
+    return (f"({expr} IS NULL OR {expr} = '' OR (ascii({expr}) IN "
+            f"({', '.join(map(str, BLANKS))}) AND trim({expr}, {BLANK_CHARS}) = ''))")
 
 
 def distinct_values(con, src: str, ref: str) -> list[str | None]:

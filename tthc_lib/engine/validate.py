@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..core.errors import MAX_LISTED, Problem, raise_problems
 from ..core.schema import BY_NAME, C, nfc
-from .sql import is_blank, trimmed
+from .sql import BLANKS, is_blank, trimmed
 
 if TYPE_CHECKING:
     from .dataset import Dataset
@@ -83,8 +83,8 @@ class CodeCheck:
         ref = ds._build.errors["e_code"][3]  # the code's column in the export
         # by 64-bit hash: a collision only sends the file to the exact check in dedupe
         self._sql = (f"SELECT count(*), count(DISTINCT hash(c)), count(*) FILTER (WHERE "
-                     f"ascii(c) IN (9, 32, 160)) FROM (SELECT CAST({ref} AS VARCHAR) AS c "
-                     f"FROM {ds._src})")
+                     f"ascii(c) IN ({', '.join(map(str, BLANKS))})) FROM (SELECT "
+                     f"CAST({ref} AS VARCHAR) AS c FROM {ds._src})")
         self._cursor = ds.con.cursor()
         self._answer: tuple | BaseException | None = None
         self._thread = threading.Thread(target=self._count, daemon=True)
@@ -105,27 +105,31 @@ class CodeCheck:
         return self._answer
 
     def cancel(self) -> None:
-        """Stop the count (the scan it ran beside failed)."""
+        """Stop the count (the scan it ran beside failed); nothing when it has ended."""
         if self._thread.is_alive():
             self._cursor.interrupt()
             self._thread.join()
         self._cursor.close()
 
 
-def finish_check(ds: Dataset, bad_rows: int, codes: CodeCheck | None = None) -> bool:
+def finish_check(ds: Dataset, bad_rows: int, codes: CodeCheck | None = None,
+                 rows: int | None = None) -> bool:
     """Finish the checks a Parquet export read in place leaves to its first scan (`bad_rows`:
-    the rows with a violation that scan counted; `codes`: the duplicate-code count started
-    beside it): refuse violations and blank codes, drop identical duplicates. Return True
-    when duplicates were dropped (the table changed)."""
+    the rows with a violation that scan counted, `rows`: all the rows it counted; `codes`: the
+    duplicate-code count started beside it): refuse violations and blank codes, drop
+    identical duplicates. Return True when duplicates were dropped (the table changed)."""
     codes = codes or CodeCheck(ds)
     if bad_rows:
-        codes.cancel()
         raise_violations(ds, ds._src)
-    n, codes, spaces = codes.result()
+    n, distinct, spaces = codes.result()
+    if rows is not None and rows != n:  # the canonical table is not one row per row of the
+        # file (a lookup joined a row twice): the exact check on that table settles it
+        n, distinct = ds.con.execute("SELECT count(*), count(DISTINCT ma_ho_so) "
+                                     "FROM canon").fetchone()
     if spaces:
         raise_violations(ds, ds._src, {"e_code": is_blank(C.ma_ho_so)})
     ds.checked = True
-    if n != codes:
+    if n != distinct:
         dedupe(ds)
         return True
     from .dataset import remember_checked

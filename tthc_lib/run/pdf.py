@@ -43,8 +43,9 @@ def find_chromium() -> str:
 
 
 class PdfPrinter:
-    """A headless Chromium kept open for many PDFs. The browser lives in one dedicated
-    thread, so its event loop never meets the notebook runner's."""
+    """A headless Chromium kept open for many PDFs, printing each in the same tab. The
+    browser lives in one dedicated thread, so its event loop never meets the notebook
+    runner's."""
 
     def __init__(self):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf")
@@ -91,10 +92,13 @@ class PdfPrinter:
     def _print(self, html: Path, pdf: Path) -> Path:
         # one tab for every report: opening a tab cost more than the printing (0,16 s of
         # 0,5 s); each report is a new navigation, so nothing of the last one stays
-        if self._page is None:
-            self._page = self._browser.new_page()
-            self._page.emulate_media(media="print")
         try:
+            if self._page is None:
+                self._page = self._browser.new_page()
+                self._page.emulate_media(media="print")
+            else:  # nothing a page kept for its site reaches the next report
+                self._page.evaluate("() => { try { sessionStorage.clear(); "
+                                    "localStorage.clear() } catch (e) {} }")
             self._page.goto(html.resolve().as_uri(), wait_until="load")
             with atomic_output(pdf) as tmp:
                 self._page.pdf(path=str(tmp), format="A4", print_background=True,
@@ -103,8 +107,9 @@ class PdfPrinter:
                                margin={"top": "20mm", "bottom": "18mm", "left": "30mm",
                                        "right": "15mm"})
         except BaseException:
-            self._page.close()  # a tab left in an unknown state is not reused
-            self._page = None
+            if self._page is not None:  # a tab left in an unknown state is not reused
+                self._page.close()
+                self._page = None
             raise
         return pdf
 
