@@ -177,9 +177,8 @@ def floor_fresh(tmp: Path, n: int = 3) -> float:
     """The speed issue's floor for one report: a fresh process in which papermill executes
     the one-cell notebook (pandas and matplotlib imported, one figure drawn) and nbconvert
     exports it to HTML — the median of `n` runs."""
-    walls = sorted(run([PY, "-c", FLOOR_NB, "1", str(tmp / "floor.ipynb")])[0]
-                   for _ in range(n))
-    return walls[n // 2]
+    return median(run([PY, "-c", FLOOR_NB, "1", str(tmp / "floor.ipynb")])[0]
+                  for _ in range(n))
 
 
 def bench_report(tmp: Path, rows: list[str]) -> float:

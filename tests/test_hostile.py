@@ -282,6 +282,21 @@ def test_index_links_are_url_quoted(tmp_path):
     assert 'href="a%20b/2023-Q3/report.html"' in html
 
 
+def _signal_after(proc, marker: str, send) -> str:
+    """Read the process's stderr up to the line with `marker`, wait half a second, `send()`
+    the signal; return what was read."""
+    import time
+
+    seen = []
+    for line in proc.stderr:
+        seen.append(line)
+        if marker in line:
+            break
+    time.sleep(0.5)
+    send()
+    return "".join(seen)
+
+
 @pytest.mark.slow
 def test_ctrl_c_stops_a_batch_promptly_and_leaves_a_true_index(tmp_path):
     import signal
@@ -295,15 +310,9 @@ def test_ctrl_c_stops_a_batch_promptly_and_leaves_a_true_index(tmp_path):
                              "--workers", "1", "--out", str(out)], text=True,
                             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
                             start_new_session=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    seen = []
-    for line in proc.stderr:
-        seen.append(line)
-        if "1/5 ok" in line:
-            break
-    time.sleep(0.5)
-    os.killpg(proc.pid, signal.SIGINT)
+    seen = _signal_after(proc, "1/5 ok", lambda: os.killpg(proc.pid, signal.SIGINT))
     t = time.monotonic()
-    err = "".join(seen) + proc.stderr.read()
+    err = seen + proc.stderr.read()
     assert proc.wait(timeout=60) == 130 and time.monotonic() - t < 40
     assert "Đã dừng (Ctrl-C)" in err and "Traceback" not in err
     done = int(err.split("Đã dừng (Ctrl-C) sau ")[1].split(": ")[1].split("/")[0])
@@ -318,7 +327,6 @@ def test_ctrl_c_stops_a_batch_promptly_and_leaves_a_true_index(tmp_path):
 @pytest.mark.slow
 def test_relative_outputs_and_sigterm_keep_every_report_where_it_belongs(tmp_path):
     import signal
-    import time
 
     params = _unit(tmp_path / "params", "tinh-a")
     work = tmp_path / "work"
@@ -335,14 +343,8 @@ def test_relative_outputs_and_sigterm_keep_every_report_where_it_belongs(tmp_pat
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     # stopped while the notebook runs (a fixed delay could fall after the report was done,
     # in the interpreter's shut-down, where no handler is left)
-    seen = []
-    for line in proc.stderr:
-        seen.append(line)
-        if "(notebook)" in line:
-            break
-    time.sleep(0.5)
-    proc.send_signal(signal.SIGTERM)
-    err = "".join(seen) + proc.communicate(timeout=60)[1]
+    seen = _signal_after(proc, "(notebook)", lambda: proc.send_signal(signal.SIGTERM))
+    err = seen + proc.communicate(timeout=60)[1]
     assert proc.returncode == 143 and "Traceback" not in err
     assert "SIGTERM" in err and (report / "report.html").read_bytes() == before
     assert not list(report.glob(".stage-*"))

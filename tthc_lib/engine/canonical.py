@@ -58,7 +58,7 @@ def canonical_sql(ds: Dataset, res: Resolution, src: str, catalog: Catalog) -> s
     ref = {canon: f"c{i}" for canon, i in res.columns.items()}
     seen: dict[str, list] = {}
 
-    def distinct(con, src: str, r: str) -> list[str | None]:  # each column scanned once
+    def distinct(r: str) -> list[str | None]:  # each column scanned once
         if r not in seen:
             seen[r] = distinct_values(con, src, r)
         return seen[r]
@@ -72,7 +72,7 @@ def canonical_sql(ds: Dataset, res: Resolution, src: str, catalog: Catalog) -> s
                           ref[C.ma_ho_so])
     if C.co_quan in ref:
         b.select.append(f"{cell(ref[C.co_quan])} AS {C.co_quan}")
-        blank = [v for v in distinct(con, src, ref[C.co_quan]) if v is not None
+        blank = [v for v in distinct(ref[C.co_quan]) if v is not None
                  and not fold(v)]
         b.errors["e_agency"] = (f"({C.co_quan} IS NULL OR {C.co_quan} IN "
                                 f"({', '.join(lit(v) for v in blank) or 'NULL'}))", C.co_quan,
@@ -96,7 +96,7 @@ def canonical_sql(ds: Dataset, res: Resolution, src: str, catalog: Catalog) -> s
     def categorical(canon: str, alias: str, default: str | None = None,
                     refuse: bool = True) -> None:
         table = voc.table(canon, profile)
-        values = distinct(con, src, ref[canon])
+        values = distinct(ref[canon])
         mapping = {v: table.get(fold(v) if v is not None else "", default) for v in values}
         mapping[None] = table.get("", default)
         b.select.append(f"{case_map(ref[canon], mapping)} AS {alias}")
@@ -139,8 +139,8 @@ def canonical_sql(ds: Dataset, res: Resolution, src: str, catalog: Catalog) -> s
     if level_col:
         categorical(C.cap, "cap_col")
     complete = level_col and all(v is not None and fold(v)
-                                 for v in distinct(con, src, ref[C.cap]))
-    agencies = [] if complete or C.co_quan not in ref else distinct(con, src, ref[C.co_quan])
+                                 for v in distinct(ref[C.cap]))
+    agencies = [] if complete or C.co_quan not in ref else distinct(ref[C.co_quan])
     rows = []
     for a in agencies:
         if a is None:
@@ -199,7 +199,7 @@ def canonical_sql(ds: Dataset, res: Resolution, src: str, catalog: Catalog) -> s
                 theirs = plausible(date_sql(con, src, other, profile))
             elif kind is not Kind.TEXT:  # compare what the values mean, not how they read
                 table = voc.table(canon, profile)
-                mine, theirs = ({v: table.get(fold(v)) for v in distinct(con, src, r)
+                mine, theirs = ({v: table.get(fold(v)) for v in distinct(r)
                                  if v is not None} for r in (ref[canon], other))
                 mine, theirs = case_map(ref[canon], mine), case_map(other, theirs)
             else:

@@ -40,17 +40,11 @@ def classify_sql(policy: Policy, period: Period, today: date,
     intake (new | carried), outcome and the channel group — as text, or as their `CODES`
     indexes when `coded`. The one definition of the counting rules."""
 
-    def reason(v: str) -> str:
-        return str(code_of("reason", v)) if coded else lit(v)
+    def values_of(dim: str):  # a value of `dim` as SQL: its text, or its code
+        return lambda v: str(code_of(dim, v)) if coded else lit(v)
 
-    def outcome(v: str) -> str:
-        return str(code_of(OUTCOME, v)) if coded else lit(v)
-
-    def intake(v: str) -> str:
-        return str(code_of(INTAKE, v)) if coded else lit(v)
-
-    def channel(v: str) -> str:
-        return str(code_of(CHANNEL_GROUP, v)) if coded else lit(v)
+    reason, intake, channel, outcome = map(values_of, ("reason", INTAKE, CHANNEL_GROUP,
+                                                       OUTCOME))
 
     start, end, now = (f"DATE {lit(d.isoformat())}" for d in (period.start, period.end, today))
     if policy.use_status:

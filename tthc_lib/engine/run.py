@@ -168,9 +168,9 @@ def run(ds: Dataset, policy: Policy, period: Period, today: date | None = None) 
     codes = None if ds.checked else CodeCheck(ds)
     try:
         raw = ds.con.execute(sql).fetchnumpy()
-        every = (raw["g_week"] == 1) & (raw["g_status"] == 1)
+        full = np.asarray((raw["g_week"] == 1) & (raw["g_status"] == 1))  # the cube's rows
         if codes is not None and finish_check(ds, int(np.asarray(raw["bad_rows"]).sum()), codes,
-                                              rows=int(np.asarray(raw["n"])[every].sum())):
+                                              rows=int(np.asarray(raw["n"])[full].sum())):
             return run(ds, policy, period, today)  # identical duplicate rows were dropped
     except BaseException:
         if codes is not None:
@@ -181,7 +181,6 @@ def run(ds: Dataset, policy: Policy, period: Period, today: date | None = None) 
             v.astype(object).filled(None) if np.ma.isMaskedArray(v) else np.asarray(v)
             for k, v in raw.items() if k != "week"}
     cols["week"] = np.asarray(raw["week"])
-    full = (cols["g_week"] == 1) & (cols["g_status"] == 1)
     cube = {k: v[full] for k, v in cols.items()}
     wk = (cols["g_week"] == 0) & (cols["reason"] == "") & ~null_week
     weeks = {k: v[wk] for k, v in cols.items()}

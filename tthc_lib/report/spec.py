@@ -292,6 +292,18 @@ def data_origin(params: Path, value: str) -> str:
     return messages()[rule].format(path=shown)
 
 
+def _path_key(path: Path, raw: dict, key: str, what: str, bad) -> Path | None:
+    """Return where the optional path key `key` points (None when it is absent, or not a
+    string: then `bad` is told it needs the path of `what`)."""
+    value = raw.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        bad(key, f"cần là đường dẫn {what} (chuỗi).")
+        return None
+    return _resolve(path, value)
+
+
 def _file_problem(path: Path, value: str, what: str) -> str | None:
     """Return why `path` (written `value` in the params file) is not a readable file, or
     None."""
@@ -467,14 +479,10 @@ def load_spec(path: str | Path) -> ReportSpec:
     counts = _index766(raw.get("index766"), bad)
     for key, why in _parts_over_whole(typed, counts):
         bad(key, why)
-    portal = None
-    if raw.get("portal") is not None:
-        if not isinstance(raw["portal"], str):
-            bad("portal", "cần là đường dẫn tệp danh sách hồ sơ của Cổng DVCQG (chuỗi).")
-        else:
-            portal = _resolve(path, raw["portal"])
-            if why := _file_problem(portal, raw["portal"], "tệp danh sách hồ sơ của Cổng"):
-                bad("portal", why)
+    portal = _path_key(path, raw, "portal", "tệp danh sách hồ sơ của Cổng DVCQG", bad)
+    if portal is not None and (why := _file_problem(portal, raw["portal"],
+                                                     "tệp danh sách hồ sơ của Cổng")):
+        bad("portal", why)
     text = raw.get("text") or {}
     if not isinstance(text, dict):
         bad("text", "cần là một bảng khóa: đoạn văn (chuỗi).")
@@ -535,17 +543,12 @@ def load_spec(path: str | Path) -> ReportSpec:
         number = ""
     predecessors = _predecessors(raw.get("predecessors"), bad)
     members = _members(path, raw.get("members"), bad)
-    inbox = None
-    if raw.get("inbox") is not None:
-        if not isinstance(raw["inbox"], str):
-            bad("inbox", "cần là đường dẫn thư mục chứa các tệp báo cáo đơn vị đã gửi (chuỗi).")
-        else:
-            inbox = _resolve(path, raw["inbox"])
-            if not inbox.is_dir():
-                bad("inbox", f"'{raw['inbox']}' không phải một thư mục (tìm cạnh tệp tham số "
-                    f"và trong thư mục làm việc {workspace()}).")
-        if not raw.get("members"):
-            bad("inbox", "chỉ dùng cùng members: (các đơn vị thành viên).")
+    inbox = _path_key(path, raw, "inbox", "thư mục chứa các tệp báo cáo đơn vị đã gửi", bad)
+    if inbox is not None and not inbox.is_dir():
+        bad("inbox", f"'{raw['inbox']}' không phải một thư mục (tìm cạnh tệp tham số và trong "
+            f"thư mục làm việc {workspace()}).")
+    if raw.get("inbox") is not None and not raw.get("members"):
+        bad("inbox", "chỉ dùng cùng members: (các đơn vị thành viên).")
     if portal is not None and data is None:
         bad("portal", "cần data: (tệp hồ sơ của đơn vị) để đối chiếu với Cổng DVCQG.")
     if problems:
